@@ -492,6 +492,78 @@ public final class Assembler {
         return a >= textBase && a <= textEnd;
     }
 
+    // ------------------------------------------------------------------ what GNU as can resolve
+
+    /** The kind of value an expression has for GNU as: absolute, or one symbol's section plus a constant. */
+    private static final int ABS = -1;
+    private static final int UNDEFINED_SECTION = 3;
+    private static final int INVALID = -2;
+
+    /**
+     * Checks that GNU as could encode the expression: a constant, or a symbol plus or minus a
+     * constant, or the difference of two symbols in one section. Anything else (a label masked,
+     * shifted or multiplied, say) would assemble here but not with {@code as}, so it is an error.
+     */
+    private void checkResolvable(Expr e, Sec dotSection) {
+        if (relocKind(e, dotSection, 0) == INVALID) {
+            throw new AsmException(e.pos(), "GNU as cannot resolve this expression at assembly time: only "
+                + "constants, symbol + constant and the difference of two symbols in one section are allowed "
+                + "with labels");
+        }
+    }
+
+    private int relocKind(Expr e, Sec dotSection, int depth) {
+        if (depth > 100) {
+            return INVALID;
+        }
+        switch (e) {
+            case Expr.Num n -> {
+                return ABS;
+            }
+            case Expr.Dot d -> {
+                return dotSection.ordinal();
+            }
+            case Expr.Sym sym -> {
+                SymDef d = symbols.get(sym.name());
+                if (d == null) {
+                    return UNDEFINED_SECTION;
+                }
+                if (d.label != null) {
+                    return d.label.sec.ordinal();
+                }
+                if (d.constant != null) {
+                    return ABS;
+                }
+                return relocKind(d.expr, dotSection, depth + 1);
+            }
+            case Expr.Unary u -> {
+                int k = relocKind(u.operand(), dotSection, depth + 1);
+                return k == ABS || u.op().equals("+") ? k : INVALID;
+            }
+            case Expr.Binary b -> {
+                int l = relocKind(b.left(), dotSection, depth + 1);
+                int r = relocKind(b.right(), dotSection, depth + 1);
+                if (l == INVALID || r == INVALID) {
+                    return INVALID;
+                }
+                switch (b.op()) {
+                    case "+" -> {
+                        return l == ABS ? r : (r == ABS ? l : INVALID);
+                    }
+                    case "-" -> {
+                        if (r == ABS) {
+                            return l;
+                        }
+                        return l == r && l != UNDEFINED_SECTION ? ABS : INVALID;
+                    }
+                    default -> {
+                        return l == ABS && r == ABS ? ABS : INVALID;
+                    }
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ pass 3: emit and decode
 
     private Program link() {
@@ -522,6 +594,9 @@ public final class Assembler {
             dot = it.addr;
             switch (it) {
                 case InstrItem ii -> {
+                    for (Expr e : exprsOf(ii.in)) {
+                        checkResolvable(e, s);
+                    }
                     ii.bytes = Encoder.encode(ii.in, linkEnv, it.addr, true);
                     if (ii.bytes.length != ii.size) {
                         throw new IllegalStateException("instruction size changed after layout at " + it.pos);
@@ -531,6 +606,7 @@ public final class Assembler {
                 case DataItem di -> {
                     for (int k = 0; k < di.values.size(); k++) {
                         Expr e = di.values.get(k);
+                        checkResolvable(e, s);
                         long v = e.eval(linkEnv);
                         if (di.unit < 8) {
                             long lo = -(1L << (di.unit * 8 - 1));
@@ -564,6 +640,22 @@ public final class Assembler {
                 }
                 default -> { }
             }
+        }
+        return out;
+    }
+
+    private static List<Expr> exprsOf(Instr in) {
+        List<Expr> out = new ArrayList<>(3);
+        if (in.immEncoded != null) {
+            out.add(in.immEncoded);
+        }
+        if (in.target != null) {
+            out.add(in.target);
+        }
+        if (in.mem != null && in.mem.disp() != null) {
+            out.add(in.mem.disp());
+        } else if (in.modrmMem != null && in.modrmMem.disp() != null) {
+            out.add(in.modrmMem.disp());
         }
         return out;
     }
