@@ -293,7 +293,7 @@ public final class Assembler {
                     throw new AsmException(ts.pos(t), "expected a symbol name, found " + t.describe());
                 }
                 ts.expect(",", "`,' after the symbol name");
-                Expr e = ts.expr();
+                Expr e = pinDot(ts.expr());
                 ts.expectEnd();
                 defineCheck(t.text(), ts.pos(t));
                 SymDef def = new SymDef();
@@ -306,6 +306,28 @@ public final class Assembler {
             }
             default -> throw new AsmException(d.pos(), "unknown directive `" + name + "'");
         }
+    }
+
+    private int hiddenLabels;
+
+    /** `.' in a .set means the location of the .set itself: pin it to a hidden label placed here. */
+    private Expr pinDot(Expr e) {
+        return switch (e) {
+            case Expr.Dot d -> {
+                String name = ".Ldot^" + (hiddenLabels++);
+                LabelItem it = new LabelItem();
+                it.name = name;
+                add(it, d.pos());
+                SymDef def = new SymDef();
+                def.label = it;
+                def.pos = d.pos();
+                symbols.put(name, def);
+                yield new Expr.Sym(name, d.pos());
+            }
+            case Expr.Unary u -> new Expr.Unary(u.op(), pinDot(u.operand()), u.pos());
+            case Expr.Binary b -> new Expr.Binary(b.op(), pinDot(b.left()), pinDot(b.right()), b.pos());
+            default -> e;
+        };
     }
 
     private void section(Sec s, TokenStream ts) {
