@@ -2490,15 +2490,10 @@ public final class Cpu {
         boolean hasErr = kind == KIND_FAULT && Vector.hasErrorCode(v);
         int n = hasErr ? 6 : 5;
         long top = rsp - 8L * n;
+        if (!frameWritable(rsp, top, n, ext)) {
+            return false;
+        }
         long pa = mmu.translate(top, 8 * n, Mmu.WRITE);
-        if (pa == Mmu.NON_CANONICAL) {
-            nested(Vector.SS, ext);
-            return false;
-        }
-        if (pa == Mmu.PAGE_FAULT) {
-            nested(Vector.PF, mmu.faultCode);
-            return false;
-        }
         long oldRflags = rflags();
         long[] frame = frameScratch;
         frame[0] = hasErr ? err : 0;
@@ -2538,6 +2533,32 @@ public final class Cpu {
     }
 
     private final long[] frameScratch = new long[6];
+
+    /**
+     * Checks the frame's stack slots in the order the CPU pushes them (SS at RSP-8 first, downward),
+     * so a fault reports the first slot that faults in CR2, as the pushes would.
+     */
+    private boolean frameWritable(long rsp, long top, int n, int ext) {
+        long first = rsp - 8;
+        long firstPage = first & ~0xFFFL;
+        for (int probe = 0; probe < 2; probe++) {
+            long slot = probe == 0 ? first : firstPage - 8;
+            if (probe == 1 && top >= firstPage) {
+                break;
+            }
+            long pa = mmu.translate(slot, 8, Mmu.WRITE);
+            if (pa == Mmu.NON_CANONICAL) {
+                nested(Vector.SS, ext);
+                return false;
+            }
+            if (pa < 0 && pa != Mmu.SPLIT) {
+                nested(Vector.PF, mmu.faultCode);
+                cr2Pending = slot;
+                return false;
+            }
+        }
+        return true;
+    }
 
     private long tssField(int off) {
         if (!trLoaded) {

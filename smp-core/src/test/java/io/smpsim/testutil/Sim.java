@@ -8,6 +8,12 @@ import io.smpsim.machine.Machine;
 import io.smpsim.machine.RunLimits;
 import io.smpsim.machine.RunResult;
 import io.smpsim.program.Program;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /** Test helper: assemble a bare-metal program, boot it, run it deterministically. */
 public final class Sim {
@@ -22,6 +28,30 @@ public final class Sim {
 
     public static Sim boot(String source, int cores) {
         Program p = Assembler.assemble("test.S", source, BareMetal.LOAD_ADDRESS);
+        return boot(p, cores);
+    }
+
+    /** Assembles the test prelude (GDT, TSS, IDT and gate helpers) together with the source. */
+    public static Sim bootWithPrelude(String source, int cores) {
+        Program p = Assembler.assemble("test", List.of(new Assembler.Source("prelude.S", PRELUDE),
+            new Assembler.Source("test.S", source)), BareMetal.LOAD_ADDRESS, Map.of());
+        return boot(p, cores);
+    }
+
+    private static final String PRELUDE = resource("/asm/prelude.S");
+
+    public static String resource(String name) {
+        try (InputStream in = Sim.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Sim boot(Program p, int cores) {
         Machine m = Machine.create(cores, 16L << 20);
         BareMetal.boot(m, p, "_start");
         return new Sim(m, p);
@@ -51,5 +81,12 @@ public final class Sim {
 
     public long mem64(long pa) {
         return machine.memory().read64(pa);
+    }
+
+    /** Installs a test interrupt controller on core i. */
+    public TestInterrupts interrupts(int i) {
+        TestInterrupts t = new TestInterrupts();
+        machine.cpu(i).setInterruptController(t);
+        return t;
     }
 }
