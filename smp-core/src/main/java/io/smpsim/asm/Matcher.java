@@ -437,6 +437,9 @@ final class Matcher {
             in.sub = cr.num();
             return;
         }
+        if (src instanceof Operand.Mem && dst instanceof Operand.Mem) {
+            throw err(dst.pos(), "too many memory references for `mov'");
+        }
         int size = size(in, n, src, dst);
         sizePrefixes(in, size);
         byteRegRex(in, src, dst);
@@ -700,6 +703,9 @@ final class Matcher {
         operands(in, ops, 2, 2, name);
         Operand src = ops.get(0);
         Operand dst = ops.get(1);
+        if (src instanceof Operand.Mem && dst instanceof Operand.Mem) {
+            throw err(dst.pos(), "too many memory references for `" + name + "'");
+        }
         int size = size(in, n, src, dst);
         sizePrefixes(in, size);
         byteRegRex(in, src, dst);

@@ -92,6 +92,11 @@ public final class PageTables {
         return -1;
     }
 
+    /** The physical address of the 4 KiB page-table entry for va (tables created as needed). */
+    public long pteAddress(long root, long va) {
+        return entryAddress(root, va, 0, true);
+    }
+
     /** Copies the top-level entries for [fromIndex, 512) of src into dst (the shared kernel half). */
     public void shareTopLevel(long srcRoot, long dstRoot, int fromIndex) {
         for (int i = fromIndex; i < 512; i++) {
