@@ -574,10 +574,34 @@ public final class Cpu {
                     pc++;
                     continue;
                 }
+                case Op.ALU_MI: {
+                    int w6 = code[b + 6];
+                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    int size = w1 & 15;
+                    int sub = (w1 >>> 4) & 0xFF;
+                    long pa = mmu.translate(va, size, userPerm + (sub < Op.ALU_CMP ? Mmu.WRITE : Mmu.READ));
+                    if (pa < 0) {
+                        break fast;
+                    }
+                    long res = alu(sub, size, mem.load(pa, size), imm[i2]);
+                    if (sub < Op.ALU_CMP) {
+                        mem.store(pa, size, res);
+                    }
+                    pc++;
+                    continue;
+                }
                 case Op.UN_R: {
                     int size = w1 & 15;
                     int d = code[b + 2];
                     put(r, d, size, unary((w1 >>> 4) & 0xFF, size, r[d]));
+                    pc++;
+                    continue;
+                }
+                case Op.SHIFT_R: {
+                    int size = w1 & 15;
+                    int d = code[b + 2];
+                    long c = (w1 & (Op.F_CL << 12)) != 0 ? r[Reg.RCX] : imm[i2];
+                    put(r, d, size, shift((w1 >>> 4) & 0xFF, size, r[d], (int) (c & (size == 8 ? 63 : 31))));
                     pc++;
                     continue;
                 }
@@ -862,8 +886,23 @@ public final class Cpu {
         return (fk >>> 4) & 15;
     }
 
+    /** CF; the common kinds are answered here so callers can inline it. */
     boolean cf() {
-        switch (fk & 15) {
+        int k = fk & 15;
+        if (k == K_SUB) {
+            return Long.compareUnsigned(fa, fb) < 0;
+        }
+        if (k == K_LOGIC) {
+            return false;
+        }
+        if (k == K_ADD) {
+            return Long.compareUnsigned(fr, fa) < 0;
+        }
+        return cfOther(k);
+    }
+
+    private boolean cfOther(int k) {
+        switch (k) {
             case K_ADD:
                 return Long.compareUnsigned(fr, fa) < 0;
             case K_ADC:
@@ -961,34 +1000,38 @@ public final class Cpu {
         return f;
     }
 
-    /** Evaluates condition code cc (Cond order). */
+    /** Evaluates condition code cc (Cond order); small so the step loop can inline it. */
     boolean cond(int cc) {
-        boolean v;
-        if ((fk & 15) == K_SUB) {
-            // cmp/sub: compare the operands directly
-            int size = fsize();
-            switch (cc >>> 1) {
-                case 1 -> v = Long.compareUnsigned(fa, fb) < 0;
-                case 2 -> v = fa == fb;
-                case 3 -> v = Long.compareUnsigned(fa, fb) <= 0;
-                case 6 -> v = sext(fa, size) < sext(fb, size);
-                case 7 -> v = sext(fa, size) <= sext(fb, size);
-                case 4 -> v = (fr & signBit(size)) != 0;
-                case 0 -> v = of();
-                default -> v = pf();
-            }
-            return v != ((cc & 1) != 0);
-        }
-        switch (cc >>> 1) {
-            case 0 -> v = of();
-            case 1 -> v = cf();
-            case 2 -> v = zf();
-            case 3 -> v = cf() || zf();
-            case 4 -> v = sf();
-            case 5 -> v = pf();
-            case 6 -> v = sf() != of();
-            default -> v = zf() || sf() != of();
-        }
+        return (fk & 15) == K_SUB ? condAfterSub(cc) : condGeneric(cc);
+    }
+
+    /** After cmp/sub: compare the operands directly instead of materialising flags. */
+    private boolean condAfterSub(int cc) {
+        int size = (fk >>> 4) & 15;
+        boolean v = switch (cc >>> 1) {
+            case 1 -> Long.compareUnsigned(fa, fb) < 0;
+            case 2 -> fa == fb;
+            case 3 -> Long.compareUnsigned(fa, fb) <= 0;
+            case 6 -> sext(fa, size) < sext(fb, size);
+            case 7 -> sext(fa, size) <= sext(fb, size);
+            case 4 -> (fr & signBit(size)) != 0;
+            case 0 -> of();
+            default -> pf();
+        };
+        return v != ((cc & 1) != 0);
+    }
+
+    private boolean condGeneric(int cc) {
+        boolean v = switch (cc >>> 1) {
+            case 0 -> of();
+            case 1 -> cf();
+            case 2 -> zf();
+            case 3 -> cf() || zf();
+            case 4 -> sf();
+            case 5 -> pf();
+            case 6 -> sf() != of();
+            default -> zf() || sf() != of();
+        };
         return v != ((cc & 1) != 0);
     }
 
