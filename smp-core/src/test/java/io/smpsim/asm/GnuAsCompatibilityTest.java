@@ -2,13 +2,17 @@ package io.smpsim.asm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smpsim.program.Program;
 import io.smpsim.testutil.GnuToolchain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,5 +55,26 @@ class GnuAsCompatibilityTest {
     @Test
     void everyFormMatchesGnuAs() throws IOException {
         assertSameAsGnu(dir, "forms.S", resource("/asm/forms.S"));
+    }
+
+    @Test
+    void testPreludeMatchesGnuAs() throws IOException {
+        assertSameAsGnu(dir, "prelude.S", "_start: hlt\n" + resource("/asm/prelude.S"));
+    }
+
+    /** Every program shipped in examples/ (and, as they arrive, the kernel and entry variants). */
+    @Test
+    void everyShippedProgramMatchesGnuAs() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(Path.of(".."))) {
+            files = s.filter(p -> p.toString().endsWith(".S"))
+                .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/src/test/"))
+                .sorted().toList();
+        }
+        assertTrue(files.size() >= 2, "found " + files);
+        for (Path f : files) {
+            Path sub = Files.createDirectories(dir.resolve(f.getFileName().toString() + ".d"));
+            assertSameAsGnu(sub, f.toString(), Files.readString(f));
+        }
     }
 }

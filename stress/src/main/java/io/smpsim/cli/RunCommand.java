@@ -3,6 +3,7 @@ package io.smpsim.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smpsim.asm.Assembler;
+import io.smpsim.cpu.CostTable;
 import io.smpsim.cpu.Cpu;
 import io.smpsim.cpu.CpuDump;
 import io.smpsim.isa.Reg;
@@ -54,6 +55,10 @@ public final class RunCommand implements Callable<Integer> {
         description = "stop after N instructions over all cores (default: ${DEFAULT-VALUE})")
     long maxSteps;
 
+    @Option(names = "--costs", paramLabel = "NAME=CYCLES,...",
+        description = "override entries of the cycle cost table (docs/cost-table.md), e.g. popf=30,memory=4")
+    String costs;
+
     @Option(names = "--entry", paramLabel = "LABEL", defaultValue = "_start",
         description = "label every core starts at (default: ${DEFAULT-VALUE})")
     String entry;
@@ -73,7 +78,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         String source = readSource(file);
         Program program = Assembler.assemble(file.toString(), source, BareMetal.LOAD_ADDRESS);
-        Machine machine = Machine.create(cores, memory);
+        CostTable table;
+        try {
+            table = CostTable.defaults().with(costs);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--costs: " + e.getMessage());
+        }
+        Machine machine = Machine.create(cores, memory, table);
         try {
             BareMetal.boot(machine, program, entry);
         } catch (IllegalArgumentException e) {
