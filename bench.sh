@@ -5,4 +5,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$ROOT/scripts/jdk25.sh"
 (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl bench -am package >&2)
-exec "$JAVA_HOME/bin/java" -jar "$ROOT/bench/target/benchmarks.jar" "$@"
+exec "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -jar "$ROOT/bench/target/benchmarks.jar" "$@"

@@ -28,6 +28,16 @@ setup_tables:
         ltr %ax
         ret
 
+# setup_shared_tables: GDT and IDT only (several cores can share them; only one may load the TSS).
+setup_shared_tables:
+        lea gdt(%rip), %rax
+        mov %rax, gdt_desc+2(%rip)
+        lgdt gdt_desc(%rip)
+        lea idt(%rip), %rax
+        mov %rax, idt_desc+2(%rip)
+        lidt idt_desc(%rip)
+        ret
+
 # set_gate(rdi = vector, rsi = handler, rdx = ist, rcx = type | dpl << 5). Clobbers rax, r8.
 set_gate:
         mov %rdi, %rax

@@ -14,7 +14,6 @@ import io.smpsim.program.DecodedCode;
 import io.smpsim.program.LoadedCode;
 import io.smpsim.trace.TraceEvent;
 import io.smpsim.trace.TraceSink;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
@@ -49,15 +48,7 @@ public final class Cpu {
     private static final int NEWPAGE = Op.F_NEWPAGE << 12;
     private static final int PAUSE_LOOP_THRESHOLD = 64;
 
-    private static final VarHandle ATTENTION;
-
-    static {
-        try {
-            ATTENTION = MethodHandles.lookup().findVarHandle(Cpu.class, "attention", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle ATTENTION = Signals.ATTENTION;
 
     // ------------------------------------------------------------------ wiring
     private final int id;
@@ -117,11 +108,8 @@ public final class Cpu {
     /** 0 none, 1 STI shadow, 2 MOV SS shadow: interrupts are not recognised at the next boundary. */
     private int shadow;
     private boolean nmiBlocked;
-    @SuppressWarnings("unused") // accessed through ATTENTION
-    private int attention;
-    private volatile boolean stopRequested;
-    private volatile boolean tlbFlushRequested;
-    private volatile Thread parkedThread;
+    /** What other threads write (attention, stop, TLB flush, the parked thread), padded apart. */
+    private final Signals sig = new Signals();
     private volatile State state = State.RUNNING;
     private long nextEvent;
     private long cycleLimit = Long.MAX_VALUE;
@@ -332,8 +320,8 @@ public final class Cpu {
      * looks at its next instruction boundary, and a halted core's thread is unparked.
      */
     public void signal() {
-        ATTENTION.setVolatile(this, 1);
-        Thread t = parkedThread;
+        ATTENTION.setVolatile(sig, 1);
+        Thread t = sig.parkedThread;
         if (t != null) {
             LockSupport.unpark(t);
         }
@@ -341,26 +329,26 @@ public final class Cpu {
 
     /** Executors set this before parking a halted core's thread and clear it after. */
     public void setParkedThread(Thread t) {
-        parkedThread = t;
+        sig.parkedThread = t;
     }
 
     public boolean hasAttention() {
-        return (int) ATTENTION.getVolatile(this) != 0;
+        return (int) ATTENTION.getVolatile(sig) != 0;
     }
 
     /** Asks the core to leave {@link #run} at its next boundary with EXIT_STOP. */
     public void requestStop() {
-        stopRequested = true;
+        sig.stopRequested = true;
         signal();
     }
 
     public void clearStop() {
-        stopRequested = false;
+        sig.stopRequested = false;
     }
 
     /** TLB shootdown: the core flushes its TLB at its next boundary. */
     public void requestTlbFlush() {
-        tlbFlushRequested = true;
+        sig.tlbFlushRequested = true;
         signal();
     }
 
@@ -425,6 +413,7 @@ public final class Cpu {
         final long[] r = this.r;
         final Mmu mmu = this.mmu;
         final PhysicalMemory mem = this.mem;
+        final Signals sig = this.sig;
         int[] code = this.code;
         long[] imm = this.imm;
         long[] rips = this.rips;
@@ -433,7 +422,7 @@ public final class Cpu {
         long insns = 0;
         long left = maxInstructions;
         while (true) {
-            if (cyc >= nextEvent || insns >= left || (int) ATTENTION.getOpaque(this) != 0) {
+            if (cyc >= nextEvent || insns >= left || (int) ATTENTION.getOpaque(sig) != 0) {
                 this.pc = pc;
                 this.cycles = cyc;
                 this.retired += insns;
@@ -700,13 +689,13 @@ public final class Cpu {
 
     /** The slow path at an instruction boundary: signals, timers, interrupts, NMIs, the cycle limit. */
     private int boundary() {
-        ATTENTION.setVolatile(this, 0);
-        if (stopRequested) {
-            stopRequested = false;
+        ATTENTION.setVolatile(sig, 0);
+        if (sig.stopRequested) {
+            sig.stopRequested = false;
             return EXIT_STOP;
         }
-        if (tlbFlushRequested) {
-            tlbFlushRequested = false;
+        if (sig.tlbFlushRequested) {
+            sig.tlbFlushRequested = false;
             mmu.flushAll();
         }
         if (state != State.RUNNING) {
@@ -2157,6 +2146,10 @@ public final class Cpu {
         int msr = (int) r[Reg.RCX];
         long v;
         if (intc.hasMsr(msr)) {
+            if (!intc.msrReadable(msr)) {
+                fault(Vector.GP, 0);
+                return;
+            }
             v = intc.readMsr(msr, cycles);
         } else {
             switch (msr) {

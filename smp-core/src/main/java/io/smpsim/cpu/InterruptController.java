@@ -26,6 +26,9 @@ public interface InterruptController {
     /** Whether the controller implements this MSR (x2APIC range, TSC deadline, APIC base). */
     boolean hasMsr(int msr);
 
+    /** Whether rdmsr of this MSR is allowed (x2APIC: EOI and SELF IPI are write-only; the core raises #GP). */
+    boolean msrReadable(int msr);
+
     long readMsr(int msr, long cycles);
 
     /** Returns false if the write is invalid (the core raises #GP). */
@@ -60,6 +63,10 @@ public interface InterruptController {
         }
 
         public boolean hasMsr(int msr) {
+            return false;
+        }
+
+        public boolean msrReadable(int msr) {
             return false;
         }
 

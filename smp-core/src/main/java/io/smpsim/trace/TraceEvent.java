@@ -30,10 +30,12 @@ public final class TraceEvent {
     public static final int KERNEL = 12;
     /** Context switch: a = previous task id, b = next task id. */
     public static final int CONTEXT_SWITCH = 13;
+    /** An IPI was accepted: a = source core, b = vector | mode << 8 | latency in cycles << 16. */
+    public static final int IPI_RECEIVED = 14;
 
     private static final String[] NAMES = {
         "?", "interrupt", "exception", "syscall_entry", "syscall_exit", "halt", "wake", "ipi_sent", "nmi",
-        "shutdown", "iret", "hypercall", "kernel", "context_switch"};
+        "shutdown", "iret", "hypercall", "kernel", "context_switch", "ipi_received"};
 
     public static String name(int type) {
         return type > 0 && type < NAMES.length ? NAMES[type] : "event" + type;

@@ -70,6 +70,11 @@ public final class TestInterrupts implements InterruptController {
     }
 
     @Override
+    public boolean msrReadable(int msr) {
+        return false;
+    }
+
+    @Override
     public long readMsr(int msr, long cycles) {
         return 0;
     }

@@ -2,18 +2,22 @@ package io.smpsim.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.smpsim.apic.ApicBus;
 import io.smpsim.asm.Assembler;
 import io.smpsim.cpu.CostTable;
 import io.smpsim.cpu.Cpu;
 import io.smpsim.cpu.CpuDump;
 import io.smpsim.isa.Reg;
 import io.smpsim.machine.BareMetal;
-import io.smpsim.machine.DeterministicExecutor;
-import io.smpsim.machine.Executor;
 import io.smpsim.machine.Machine;
 import io.smpsim.machine.RunLimits;
 import io.smpsim.machine.RunResult;
 import io.smpsim.program.Program;
+import io.smpsim.report.TraceStatistics;
+import io.smpsim.trace.ChromeTraceWriter;
+import io.smpsim.trace.TraceConsumer;
+import io.smpsim.trace.TracePipeline;
+import io.smpsim.trace.TraceSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,6 +63,26 @@ public final class RunCommand implements Callable<Integer> {
         description = "override entries of the cycle cost table (docs/cost-table.md), e.g. popf=30,memory=4")
     String costs;
 
+    @Option(names = "--executor", paramLabel = "KIND", defaultValue = "threaded",
+        description = "threaded (one thread per core) or deterministic (one thread, seeded interleaving); "
+            + "default: ${DEFAULT-VALUE}")
+    ExecutorKind executor;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+        description = "seed of the deterministic executor's interleaving (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+        description = "write a Chrome/Perfetto trace (JSON) of interrupts, exceptions, IPIs, halts and syscalls")
+    Path trace;
+
+    @Option(names = "--stats", description = "add event counts and latency histograms to the JSON")
+    boolean stats;
+
+    @Option(names = "--ghz", paramLabel = "F", defaultValue = "2.0",
+        description = "simulated clock rate for trace timestamps (default: ${DEFAULT-VALUE})")
+    double ghz;
+
     @Option(names = "--entry", paramLabel = "LABEL", defaultValue = "_start",
         description = "label every core starts at (default: ${DEFAULT-VALUE})")
     String entry;
@@ -90,10 +114,31 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": " + e.getMessage());
         }
-        Executor executor = new DeterministicExecutor(0);
-        RunResult result = executor.run(machine, new RunLimits(maxSteps, 0));
+        if (!(ghz > 0) || ghz > 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ghz must be in (0, 100], not " + ghz);
+        }
+        TraceStatistics statistics = new TraceStatistics(cores);
+        ChromeTraceWriter writer = trace == null ? null : new ChromeTraceWriter(trace, ghz * 1e9, 0);
+        List<TraceConsumer.Factory> consumers = new ArrayList<>();
+        if (stats) {
+            consumers.add(statistics);
+        }
+        if (writer != null) {
+            consumers.add(writer);
+        }
+        TracePipeline pipeline = consumers.isEmpty() ? null : new TracePipeline(cores, 1 << 16, consumers);
+        TraceSink sink = pipeline == null ? TraceSink.NONE : pipeline;
+        machine.setTraceSink(sink);
+        ApicBus.install(machine, sink);
+        RunResult result = executor.create(seed).run(machine, new RunLimits(maxSteps, 0));
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (writer != null) {
+            writer.complete();
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(json(machine, result));
+        out.println(json(machine, result, stats ? statistics.summary() : null));
         out.flush();
         return ExitCodes.OK;
     }
@@ -113,10 +158,11 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The result object: {"steps": N, "cpus": [{"id", "state", "regs": {...}}]} with hex strings. */
-    static String json(Machine machine, RunResult result) throws IOException {
+    static String json(Machine machine, RunResult result, Map<String, Object> stats) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("steps", result.instructions());
         root.put("outcome", result.outcome().name().toLowerCase());
+        root.put("host_seconds", Math.round(result.hostSeconds() * 1000) / 1000.0);
         List<Object> cpus = new ArrayList<>();
         for (Cpu c : machine.cpus()) {
             CpuDump d = c.dump();
@@ -144,6 +190,9 @@ public final class RunCommand implements Callable<Integer> {
             cpus.add(cpu);
         }
         root.put("cpus", cpus);
+        if (stats != null) {
+            root.put("stats", stats);
+        }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
     }
 }
