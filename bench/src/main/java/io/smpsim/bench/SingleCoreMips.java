@@ -5,6 +5,9 @@ import io.smpsim.cpu.Cpu;
 import io.smpsim.machine.BareMetal;
 import io.smpsim.machine.Machine;
 import io.smpsim.program.Program;
+import io.smpsim.trace.EventHash;
+import io.smpsim.trace.TracePipeline;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,6 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -76,7 +80,12 @@ public class SingleCoreMips {
     @Param({"alu", "stack-memory"})
     String loop;
 
+    /** "on" installs the Disruptor trace pipeline (no event fires in these loops: it must cost nothing). */
+    @Param({"off", "on"})
+    String trace;
+
     Cpu cpu;
+    TracePipeline pipeline;
 
     @Setup
     public void setup() {
@@ -84,7 +93,18 @@ public class SingleCoreMips {
             BareMetal.LOAD_ADDRESS);
         Machine m = Machine.create(1, 16L << 20);
         BareMetal.boot(m, p, "_start");
+        if (trace.equals("on")) {
+            pipeline = new TracePipeline(1, 1 << 12, List.of(new EventHash(1)));
+            m.setTraceSink(pipeline);
+        }
         cpu = m.cpu(0);
+    }
+
+    @TearDown
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
     }
 
     @Benchmark
