@@ -479,8 +479,7 @@ public final class Cpu {
                     continue;
                 }
                 case Op.MOV_RM: {
-                    int w6 = code[b + 6];
-                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    long va = effectiveAddress(r, code, imm, b, i2);
                     int size = w1 & 15;
                     long pa = mmu.translate(va, size, userPerm);
                     if (pa < 0) {
@@ -491,8 +490,7 @@ public final class Cpu {
                     continue;
                 }
                 case Op.MOV_MR: {
-                    int w6 = code[b + 6];
-                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    long va = effectiveAddress(r, code, imm, b, i2);
                     int size = w1 & 15;
                     long pa = mmu.translate(va, size, userPerm + Mmu.WRITE);
                     if (pa < 0) {
@@ -531,8 +529,7 @@ public final class Cpu {
                     continue;
                 }
                 case Op.ALU_RM: {
-                    int w6 = code[b + 6];
-                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    long va = effectiveAddress(r, code, imm, b, i2);
                     int size = w1 & 15;
                     long pa = mmu.translate(va, size, userPerm);
                     if (pa < 0) {
@@ -548,8 +545,7 @@ public final class Cpu {
                     continue;
                 }
                 case Op.ALU_MR: {
-                    int w6 = code[b + 6];
-                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    long va = effectiveAddress(r, code, imm, b, i2);
                     int size = w1 & 15;
                     int sub = (w1 >>> 4) & 0xFF;
                     long pa = mmu.translate(va, size, userPerm + (sub < Op.ALU_CMP ? Mmu.WRITE : Mmu.READ));
@@ -564,8 +560,7 @@ public final class Cpu {
                     continue;
                 }
                 case Op.ALU_MI: {
-                    int w6 = code[b + 6];
-                    long va = imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+                    long va = effectiveAddress(r, code, imm, b, i2);
                     int size = w1 & 15;
                     int sub = (w1 >>> 4) & 0xFF;
                     long pa = mmu.translate(va, size, userPerm + (sub < Op.ALU_CMP ? Mmu.WRITE : Mmu.READ));
@@ -1050,9 +1045,17 @@ public final class Cpu {
 
     // ================================================================== memory access with faults
 
-    private long ea(int b, int i2) {
+    /**
+     * disp + base + (index << scale) + segment base, with no branch: absent registers are the ZERO
+     * slot, %rip is the RIP_DELTA slot (see DecodedCode).
+     */
+    private static long effectiveAddress(long[] r, int[] code, long[] imm, int b, int i2) {
         int w6 = code[b + 6];
         return imm[i2 + 1] + r[code[b + 4]] + (r[code[b + 5]] << (w6 & 3)) + r[(w6 >>> 4) & 0xFF];
+    }
+
+    private long ea(int b, int i2) {
+        return effectiveAddress(r, code, imm, b, i2);
     }
 
     /** Records a fault of the current instruction; it is delivered when the instruction gives up. */

@@ -59,37 +59,38 @@ public final class PageTables {
 
     /** The leaf entry mapping va (4K, 2M or 1G), or 0 when not mapped. */
     public long lookup(long root, long va) {
+        return walkToLeaf(root, va, null);
+    }
+
+    /** The physical address va maps to in this address space, or -1 (no permission checks). */
+    public long physical(long root, long va) {
+        int[] level = new int[1];
+        long e = walkToLeaf(root, va, level);
+        if (e == 0) {
+            return -1;
+        }
+        long pageMask = (1L << (12 + 9 * level[0])) - 1;
+        return (e & Paging.ADDR_MASK & ~pageMask) | (va & pageMask);
+    }
+
+    /** Walks to the leaf entry of va; stores its level (0 = 4K, 1 = 2M, 2 = 1G) in level[0]. 0 if absent. */
+    private long walkToLeaf(long root, long va, int[] level) {
         long table = root & Paging.ADDR_MASK;
-        for (int level = 3; level >= 0; level--) {
-            int idx = (int) (va >>> (12 + 9 * level)) & 511;
+        for (int l = 3; l >= 0; l--) {
+            int idx = (int) (va >>> (12 + 9 * l)) & 511;
             long e = mem.load(table + idx * 8L, 8);
             if ((e & Paging.P) == 0) {
                 return 0;
             }
-            if (level == 0 || (level <= 2 && (e & Paging.PS) != 0)) {
+            if (l == 0 || (l <= 2 && (e & Paging.PS) != 0)) {
+                if (level != null) {
+                    level[0] = l;
+                }
                 return e;
             }
             table = e & Paging.ADDR_MASK;
         }
         return 0;
-    }
-
-    /** The physical address va maps to in this address space, or -1 (no permission checks). */
-    public long physical(long root, long va) {
-        long table = root & Paging.ADDR_MASK;
-        for (int level = 3; level >= 0; level--) {
-            int idx = (int) (va >>> (12 + 9 * level)) & 511;
-            long e = mem.load(table + idx * 8L, 8);
-            if ((e & Paging.P) == 0) {
-                return -1;
-            }
-            if (level == 0 || (level <= 2 && (e & Paging.PS) != 0)) {
-                long pageMask = (1L << (12 + 9 * level)) - 1;
-                return (e & Paging.ADDR_MASK & ~pageMask) | (va & pageMask);
-            }
-            table = e & Paging.ADDR_MASK;
-        }
-        return -1;
     }
 
     /** The physical address of the 4 KiB page-table entry for va (tables created as needed). */
