@@ -350,3 +350,30 @@ ro:     .quad gdt - data1, (1 << 20) | 3, ~0, 10 / 3, -7 * 2
 bss1:   .skip 64
 bss2:   .zero 8
         .section .note.GNU-stack,"",@progbits
+
+        # macros, as entry_64.S uses them
+        .text
+        .macro PUSH_PAIR a, b=%rbx
+        push \a
+        push \b
+        .endm
+        .macro POP_PAIR a, b=%rbx
+        pop \b
+        pop \a
+        .endm
+        .macro SPIN_UNTIL_ZERO reg
+1:      test \reg, \reg
+        jz 2f
+        dec \reg
+        jmp 1b
+2:
+        .endm
+macros:
+        PUSH_PAIR %rax
+        PUSH_PAIR %rcx, %rdx
+        POP_PAIR %rcx, %rdx
+        POP_PAIR %rax
+        SPIN_UNTIL_ZERO %r8
+        SPIN_UNTIL_ZERO %r9
+        jmp 1b
+        ret

@@ -103,14 +103,23 @@ public final class Assembler {
      */
     public static Program assemble(String programName, List<Source> sources, long textBase,
                                    Map<String, Long> externals) {
+        return assemble(programName, sources, textBase, externals, null);
+    }
+
+    /**
+     * As above; {@code includes} finds the file an {@code .include "name"} names, given the name of
+     * the including file (null, or returning null: the include is an error).
+     */
+    public static Program assemble(String programName, List<Source> sources, long textBase,
+                                   Map<String, Long> externals, java.util.function.BiFunction<String, String, Source> includes) {
         if ((textBase & (PAGE - 1)) != 0) {
             throw new IllegalArgumentException("text base must be page aligned");
         }
         Assembler a = new Assembler(programName, textBase, externals);
-        for (int f = 0; f < sources.size(); f++) {
-            Source s = sources.get(f);
+        Parser.Unit unit = new Parser.Unit(includes);
+        for (Source s : sources) {
             a.current = Sec.TEXT;
-            for (Stmt st : new Parser(s.name(), f).parse(s.text())) {
+            for (Stmt st : new Parser(unit, s.name()).parse(s.text())) {
                 a.statement(st);
             }
         }
