@@ -1,0 +1,465 @@
+package io.smpsim.kernel;
+
+import io.smpsim.cpu.Cpu;
+import io.smpsim.cpu.HypercallHandler;
+import io.smpsim.isa.Reg;
+import io.smpsim.kernel.mm.KernelMemory;
+import io.smpsim.sched.Scheduler;
+import io.smpsim.sched.SchedulerInvariantException;
+import io.smpsim.sched.Task;
+import io.smpsim.trace.TraceEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The kernel's Java half: every {@code vmcall} of the kernel assembly lands here, on the calling
+ * CPU's thread, and runs atomically on that CPU. Java locks taken here are released before the
+ * hypercall returns.
+ */
+public final class Hypercalls implements HypercallHandler {
+    private final Kernel k;
+    private final KernelMemory km;
+    private final Scheduler sched;
+    private final long tick;
+    private final CpuTimers[] timers;
+    private final Map<Long, List<KTask>> futexQueues = new HashMap<>();
+    private final AtomicLong syscalls = new AtomicLong();
+    private final AtomicLong nullSyscalls = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong deviceIrqs = new AtomicLong();
+    private final AtomicLong preemptionsInKernel = new AtomicLong();
+    private final AtomicLong futexWakes = new AtomicLong();
+    private final AtomicLong futexWaits = new AtomicLong();
+    private final AtomicLong stackGrowths = new AtomicLong();
+
+    /** One CPU's sleepers (nanosleep), by deadline. Touched only by its own CPU. */
+    private static final class CpuTimers {
+        final PriorityQueue<long[]> queue = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        final Map<Long, KTask> owners = new HashMap<>();
+        long seq;
+        long nextTick;
+
+        long next() {
+            long[] head = queue.peek();
+            return head == null ? Long.MAX_VALUE : head[0];
+        }
+    }
+
+    Hypercalls(Kernel k) {
+        this.k = k;
+        this.km = k.memory();
+        this.sched = k.scheduler();
+        this.tick = k.config().tickCycles();
+        this.timers = new CpuTimers[k.config().cores()];
+        for (int i = 0; i < timers.length; i++) {
+            timers[i] = new CpuTimers();
+        }
+    }
+
+    @Override
+    public int hypercall(Cpu cpu) {
+        int c = cpu.id();
+        long nr = cpu.reg(Reg.RAX);
+        if (cpu.gsBase() != k.percpuArea(c)) {
+            k.report(cpu, "gs-base", "kernel code runs with GS.base 0x" + Long.toHexString(cpu.gsBase())
+                + ", not CPU " + c + "'s per-CPU area 0x" + Long.toHexString(k.percpuArea(c)));
+            cpu.forceShutdown("GS.base is not the per-CPU area in kernel code");
+            return Cpu.EXIT_SHUTDOWN;
+        }
+        if (!stackOk(cpu, c)) {
+            return Cpu.EXIT_SHUTDOWN;
+        }
+        try {
+            switch ((int) nr) {
+                case Layout.HC_BOOT -> cpu.setReg(Reg.RAX, boot(c, cpu.cycles()));
+                case Layout.HC_SCHED_PICK -> cpu.setReg(Reg.RAX, pick(cpu, c));
+                case Layout.HC_SCHED_FINISH -> finish(cpu, c);
+                case Layout.HC_IRQ -> cpu.setReg(Reg.RAX, irq(cpu, c, (int) cpu.reg(Reg.RDI), cpu.reg(Reg.RSI)));
+                case Layout.HC_SYSCALL -> syscall(cpu, c, cpu.reg(Reg.RDI));
+                case Layout.HC_FAULT -> cpu.setReg(Reg.RAX, fault(cpu, c, (int) cpu.reg(Reg.RDI), cpu.reg(Reg.RSI),
+                    cpu.reg(Reg.RDX)));
+                case Layout.HC_IDLE -> cpu.setReg(Reg.RAX, idle(c, cpu.cycles()));
+                case Layout.HC_THREAD_EXIT -> threadExit(cpu, c, cpu.reg(Reg.RDI));
+                case Layout.HC_VIOLATION -> {
+                    k.report(cpu, violationName((int) cpu.reg(Reg.RDI)), "reported by the kernel assembly");
+                    cpu.forceShutdown("kernel assembly reported a violation");
+                    return Cpu.EXIT_SHUTDOWN;
+                }
+                default -> {
+                    k.report(cpu, "unknown-hypercall", "hypercall " + nr);
+                    cpu.forceShutdown("unknown hypercall");
+                    return Cpu.EXIT_SHUTDOWN;
+                }
+            }
+        } catch (SchedulerInvariantException e) {
+            k.report(cpu, "scheduler", e.getMessage());
+            cpu.forceShutdown("scheduler invariant");
+            return Cpu.EXIT_SHUTDOWN;
+        }
+        return 0;
+    }
+
+    private static String violationName(int code) {
+        return switch (code) {
+            case Layout.V_PREEMPT_COUNT -> "preempt-count";
+            case Layout.V_GS_BASE -> "gs-base";
+            case Layout.V_BAD_STACK -> "stack";
+            case Layout.V_IN_USER -> "in-user";
+            default -> "unexpected";
+        };
+    }
+
+    /** Kernel code must run on the current task's kernel stack or one of this CPU's IST stacks. */
+    private boolean stackOk(Cpu cpu, int c) {
+        long rsp = cpu.reg(Reg.RSP);
+        long cur = k.pcpuRead(c, Layout.PCPU_CURRENT);
+        long top = km.read64(cur + Layout.TASK_STACK_TOP);
+        if (rsp <= top && rsp > KernelMemory.kernelStackBottom(top)) {
+            return true;
+        }
+        long istBase = Layout.VMAP_IST + c * Layout.IST_CPU_SLOT;
+        if (rsp > istBase && rsp <= istBase + Layout.IST_CPU_SLOT) {
+            return true;
+        }
+        String what = rsp <= KernelMemory.kernelStackBottom(top) && rsp > KernelMemory.kernelStackBottom(top) - 4096
+            ? "kernel stack overflow into the guard page" : "kernel code on a stack that is not the current task's";
+        k.report(cpu, "stack", what + ": RSP 0x" + Long.toHexString(rsp) + ", task stack top 0x" + Long.toHexString(top));
+        cpu.forceShutdown(what);
+        return false;
+    }
+
+    // ------------------------------------------------------------------ boot, scheduling, idle
+
+    private long boot(int c, long now) {
+        timers[c].nextTick = now + tick;
+        return timers[c].nextTick;
+    }
+
+    private long pick(Cpu cpu, int c) {
+        KTask prev = k.currentTask(c);
+        Task next = sched.pickNext(c, cpu.cycles());
+        KTask n = (KTask) next;
+        if (n != prev) {
+            k.recorder().event(c, TraceEvent.CONTEXT_SWITCH, cpu.cycles(), cpu.rip(), prev.id(), n.id());
+        }
+        return n.struct();
+    }
+
+    private void finish(Cpu cpu, int c) {
+        KTask prev = k.task(cpu.reg(Reg.RDI));
+        if (prev == null) {
+            k.report(cpu, "scheduler", "finish_task_switch of an unknown task struct 0x"
+                + Long.toHexString(cpu.reg(Reg.RDI)));
+            return;
+        }
+        sched.finishSwitch(c, prev, cpu.cycles());
+        if (prev.state() == Task.State.DEAD) {
+            k.reap(prev);
+        }
+    }
+
+    private long idle(int c, long now) {
+        if (sched.takeWakeList(c) || sched.runnable(c) > 0) {
+            k.needResched(c);
+            return -1;
+        }
+        CpuTimers t = timers[c];
+        long next = t.next();
+        t.nextTick = next;
+        return next == Long.MAX_VALUE ? 0 : next; // NO_HZ: only a sleeper's wakeup is armed
+    }
+
+    // ------------------------------------------------------------------ interrupts
+
+    private long irq(Cpu cpu, int c, int vector, long regs) {
+        long now = cpu.cycles();
+        switch (vector) {
+            case Layout.VEC_TIMER -> {
+                ticks.incrementAndGet();
+                expireTimers(c, now);
+                boolean resched = sched.tick(c, now);
+                KTask cur = k.currentTask(c);
+                if (resched) {
+                    k.needResched(c);
+                    boolean inKernel = (km.read64(regs + Layout.PT_CS) & 3) == 0;
+                    if (cur != null && cur.kind() != Layout.KIND_KERNEL && inKernel) {
+                        preemptionsInKernel.incrementAndGet(); // the tick caught a task inside a system call
+                    }
+                }
+                if (sched.runnable(c) >= 2) {
+                    k.kickIdle(c);
+                }
+                if (c == 0 && ticks.get() % k.config().checkEveryTicks() == 0) {
+                    checks(cpu, now);
+                }
+                return rearm(c, now);
+            }
+            case Layout.VEC_RESCHEDULE -> {
+                boolean preempt = sched.takeWakeList(c);
+                if (preempt || k.currentTask(c).isIdle()) {
+                    k.needResched(c);
+                }
+                return rearm(c, now);
+            }
+            case Layout.VEC_DEVICE -> {
+                deviceIrqs.incrementAndGet();
+                return -1;
+            }
+            default -> {
+                return -1;
+            }
+        }
+    }
+
+    /** The next deadline: the tick while there is work here, else only the next sleeper (NO_HZ). */
+    private long rearm(int c, long now) {
+        CpuTimers t = timers[c];
+        boolean busy = sched.runnable(c) > 0 || !k.currentTask(c).isIdle() || k.pcpuRead(c, Layout.PCPU_NEED_RESCHED) != 0;
+        long next = busy ? Math.min(now + tick, t.next()) : t.next();
+        t.nextTick = next;
+        return next == Long.MAX_VALUE ? 0 : next;
+    }
+
+    private void expireTimers(int c, long now) {
+        CpuTimers t = timers[c];
+        long[] head;
+        while ((head = t.queue.peek()) != null && head[0] <= now) {
+            t.queue.poll();
+            KTask task = t.owners.remove(head[1]);
+            if (task != null && wake(task, c, now)) {
+                k.needResched(c);
+            }
+        }
+    }
+
+    private boolean wake(KTask t, int from, long now) {
+        return sched.wake(t, from, now) == Scheduler.WakeResult.WOKEN_PREEMPT_LOCAL;
+    }
+
+    /** Periodic checks on CPU 0: scheduler invariants and the hung-task watchdog. */
+    private void checks(Cpu cpu, long now) {
+        List<String> problems = sched.checkInvariants();
+        if (!problems.isEmpty()) {
+            k.report(cpu, "scheduler", String.join("; ", problems));
+            return;
+        }
+        List<KTask> waiters;
+        synchronized (futexQueues) {
+            waiters = new ArrayList<>();
+            futexQueues.values().forEach(waiters::addAll);
+        }
+        for (KTask t : waiters) {
+            if (t.state() == Task.State.SLEEPING && now - t.sleptAt() > k.config().hungTaskCycles()) {
+                k.report(cpu, "hung-task", t + " has waited on a futex for " + (now - t.sleptAt())
+                    + " cycles: a lost wakeup?");
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    private long fault(Cpu cpu, int c, int vector, long regs, long cr2) {
+        KTask t = k.currentTask(c);
+        long cs = km.read64(regs + Layout.PT_CS);
+        long rip = km.read64(regs + Layout.PT_RIP);
+        boolean user = (cs & 3) == 3;
+        if (vector == Layout.VEC_NMI) {
+            return Layout.FAULT_RETRY;
+        }
+        if (vector == Layout.VEC_PF && user && t.process() != null) {
+            if (t.process().space().growStack(cr2)) {
+                stackGrowths.incrementAndGet();
+                return Layout.FAULT_RETRY;
+            }
+        }
+        if (user && t.process() != null) {
+            kill(cpu, c, t, "exception " + vector + " at 0x" + Long.toHexString(rip) + " (cr2 0x"
+                + Long.toHexString(cr2) + ")");
+            return Layout.FAULT_KILL;
+        }
+        String what = vector == Layout.VEC_DF ? "double fault" : "exception " + vector;
+        k.report(cpu, "kernel-fault", what + " in kernel mode at 0x" + Long.toHexString(rip) + ", cr2 0x"
+            + Long.toHexString(cr2) + ", error 0x" + Long.toHexString(km.read64(regs + Layout.PT_ORIG_RAX)) + " in " + t);
+        cpu.forceShutdown("kernel panic: " + what);
+        return Layout.FAULT_RETRY;
+    }
+
+    private void kill(Cpu cpu, int c, KTask t, String why) {
+        t.kill(why);
+        sched.exit(t);
+        k.needResched(c);
+        k.consoleWrite(t, "killed: " + why + "\n");
+    }
+
+    private void threadExit(Cpu cpu, int c, long code) {
+        KTask t = k.currentTask(c);
+        t.exited(code);
+        sched.exit(t);
+        k.needResched(c);
+    }
+
+    // ------------------------------------------------------------------ system calls
+
+    private void syscall(Cpu cpu, int c, long regs) {
+        syscalls.incrementAndGet();
+        KTask t = k.currentTask(c);
+        long nr = km.read64(regs + Layout.PT_ORIG_RAX);
+        long a0 = km.read64(regs + Layout.PT_RDI);
+        long a1 = km.read64(regs + Layout.PT_RSI);
+        long a2 = km.read64(regs + Layout.PT_RDX);
+        long now = cpu.cycles();
+        long ret;
+        switch ((int) nr) {
+            case Layout.SYS_GETPPID -> {
+                nullSyscalls.incrementAndGet();
+                ret = 1;
+            }
+            case Layout.SYS_GETPID -> ret = t.process() == null ? 0 : t.process().pid();
+            case Layout.SYS_SCHED_YIELD -> {
+                if (sched.yield(c, now)) {
+                    k.needResched(c);
+                }
+                ret = 0;
+            }
+            case Layout.SYS_NANOSLEEP -> ret = nanosleep(c, t, a0, now);
+            case Layout.SYS_FUTEX -> ret = futex(c, t, a0, (int) a1, a2, now);
+            case Layout.SYS_EXIT -> {
+                t.exited(a0);
+                sched.exit(t);
+                k.needResched(c);
+                ret = 0;
+            }
+            case Layout.SYS_WRITE -> ret = write(t, a0, a1, a2);
+            case Layout.SYS_BRK -> ret = t.process() == null ? Layout.ENOSYS : t.process().space().brk(a0);
+            default -> ret = Layout.ENOSYS;
+        }
+        km.write64(regs + Layout.PT_RAX, ret);
+    }
+
+    private long nanosleep(int c, KTask t, long req, long now) {
+        if (t.process() == null) {
+            return Layout.EINVAL;
+        }
+        byte[] ts = new byte[16];
+        if (!t.process().space().read(req, ts)) {
+            return Layout.EFAULT;
+        }
+        long sec = java.nio.ByteBuffer.wrap(ts).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        long nsec = java.nio.ByteBuffer.wrap(ts).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
+            return Layout.EINVAL;
+        }
+        double cyclesPerNs = k.config().cyclesPerSecond() / 1e9;
+        long deadline = now + Math.max(1, (long) ((sec * 1e9 + nsec) * cyclesPerNs));
+        CpuTimers timer = timers[c];
+        long id = timer.seq++;
+        timer.queue.add(new long[] {deadline, id});
+        timer.owners.put(id, t);
+        sched.sleep(t, now);
+        k.needResched(c);
+        return 0;
+    }
+
+    private static long futexKey(KTask t, long uaddr) {
+        return ((long) (t.process() == null ? 0 : t.process().pid()) << 48) ^ uaddr;
+    }
+
+    private long futex(int c, KTask t, long uaddr, int op, long val, long now) {
+        if (t.process() == null) {
+            return Layout.EINVAL;
+        }
+        int cmd = op & ~Layout.FUTEX_PRIVATE;
+        long key = futexKey(t, uaddr);
+        if (cmd == Layout.FUTEX_WAIT) {
+            synchronized (futexQueues) {
+                Long cur = t.process().space().load32(uaddr);
+                if (cur == null) {
+                    return Layout.EFAULT;
+                }
+                if (cur != (val & 0xFFFFFFFFL)) {
+                    return Layout.EAGAIN; // the value changed: no sleep, no lost wakeup
+                }
+                futexQueues.computeIfAbsent(key, x -> new ArrayList<>()).add(t);
+                futexWaits.incrementAndGet();
+                sched.sleep(t, now);
+            }
+            k.needResched(c);
+            return 0;
+        }
+        if (cmd == Layout.FUTEX_WAKE) {
+            List<KTask> woken = new ArrayList<>();
+            synchronized (futexQueues) {
+                List<KTask> q = futexQueues.get(key);
+                while (q != null && !q.isEmpty() && woken.size() < val) {
+                    woken.add(q.remove(0));
+                }
+                if (q != null && q.isEmpty()) {
+                    futexQueues.remove(key);
+                }
+            }
+            boolean resched = false;
+            for (KTask w : woken) {
+                resched |= wake(w, c, now);
+            }
+            futexWakes.addAndGet(woken.size());
+            if (resched) {
+                k.needResched(c);
+            }
+            return woken.size();
+        }
+        return Layout.ENOSYS;
+    }
+
+    private long write(KTask t, long fd, long buf, long len) {
+        if (t.process() == null || len < 0 || len > 4096) {
+            return Layout.EINVAL;
+        }
+        byte[] b = new byte[(int) len];
+        if (!t.process().space().read(buf, b)) {
+            return Layout.EFAULT;
+        }
+        k.consoleWrite(t, new String(b, StandardCharsets.UTF_8));
+        return len;
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    public long syscalls() {
+        return syscalls.get();
+    }
+
+    public long nullSyscalls() {
+        return nullSyscalls.get();
+    }
+
+    public long ticks() {
+        return ticks.get();
+    }
+
+    public long deviceIrqs() {
+        return deviceIrqs.get();
+    }
+
+    /** Ticks that found a user task inside a system call and asked for a reschedule. */
+    public long preemptionsInKernel() {
+        return preemptionsInKernel.get();
+    }
+
+    public long futexWakes() {
+        return futexWakes.get();
+    }
+
+    public long futexWaits() {
+        return futexWaits.get();
+    }
+
+    public long stackGrowths() {
+        return stackGrowths.get();
+    }
+}

@@ -1,0 +1,388 @@
+package io.smpsim.kernel;
+
+import io.smpsim.apic.ApicBus;
+import io.smpsim.apic.X2Apic;
+import io.smpsim.asm.Assembler;
+import io.smpsim.check.FlightRecorder;
+import io.smpsim.check.Violation;
+import io.smpsim.cpu.Cpu;
+import io.smpsim.isa.ControlRegs;
+import io.smpsim.isa.Msr;
+import io.smpsim.isa.Reg;
+import io.smpsim.kernel.mm.AddressSpace;
+import io.smpsim.kernel.mm.KernelMemory;
+import io.smpsim.machine.Executor;
+import io.smpsim.machine.Machine;
+import io.smpsim.machine.RunLimits;
+import io.smpsim.machine.RunResult;
+import io.smpsim.program.Program;
+import io.smpsim.sched.Scheduler;
+import io.smpsim.sched.Task;
+import io.smpsim.trace.TraceSink;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A simulated machine running the smpsim kernel: builds memory, page tables, per-CPU areas, GDTs,
+ * TSSs and the IDT; boots every CPU into the assembly's {@code kernel_boot}; creates tasks; and
+ * serves the kernel's hypercalls ({@link Hypercalls}).
+ */
+public final class Kernel {
+    private final KernelConfig config;
+    private final Machine machine;
+    private final ApicBus apics;
+    private final Program image;
+    private final KernelMemory km;
+    private final Scheduler scheduler;
+    private final FlightRecorder recorder;
+    private final long[] percpu;
+    private final KTask[] idle;
+    private final Map<Long, KTask> byStruct = new ConcurrentHashMap<>();
+    private final List<KTask> tasks = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, long[]> userPrograms = new HashMap<>(); // name -> {phys}
+    private final Map<String, Program> userProgramImages = new HashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final AtomicInteger nextPid = new AtomicInteger(100);
+    private final List<Violation> violations = Collections.synchronizedList(new ArrayList<>());
+    private final StringBuilder console = new StringBuilder();
+    private final Hypercalls hypercalls;
+    private volatile RunLimits limits;
+
+    private Kernel(KernelConfig config, TraceSink trace) {
+        this.config = config;
+        this.machine = Machine.create(config.cores(), config.memory(), config.costs());
+        this.recorder = new FlightRecorder(config.cores(), trace);
+        machine.setTraceSink(recorder);
+        this.apics = ApicBus.install(machine, recorder);
+        this.image = Assembler.assemble("kernel", KernelSources.forVariant(config.variant()), Layout.KERNEL_TEXT,
+            Map.of(), KernelSources.includes());
+        machine.load(image, Layout.KERNEL_PHYS);
+        this.km = new KernelMemory(machine.memory(), image);
+        this.scheduler = new Scheduler(config.cores(), config.schedParams(), this::kick);
+        this.percpu = new long[config.cores()];
+        this.idle = new KTask[config.cores()];
+        this.hypercalls = new Hypercalls(this);
+        buildIdt();
+        for (int c = 0; c < config.cores(); c++) {
+            setUpCpu(c);
+        }
+        machine.setHypercallHandler(hypercalls);
+    }
+
+    /** Builds the machine and its kernel; nothing runs until {@link #run}. */
+    public static Kernel create(KernelConfig config, TraceSink trace) {
+        return new Kernel(config, trace);
+    }
+
+    public static Kernel create(KernelConfig config) {
+        return new Kernel(config, TraceSink.NONE);
+    }
+
+    // ------------------------------------------------------------------ boot
+
+    private void buildIdt() {
+        long idtVa = km.allocateKernelPage();
+        long table = image.require("idt_table");
+        for (long at = table; ; at += 24) {
+            long vector = km.read64(at);
+            if (vector == -1) {
+                break;
+            }
+            long handler = km.read64(at + 8);
+            long ist = km.read64(at + 16);
+            long lo = (handler & 0xFFFF) | ((long) Layout.KERNEL_CS << 16) | ((ist & 7) << 32) | (0x8EL << 40)
+                | ((handler >>> 16 & 0xFFFF) << 48);
+            long hi = handler >>> 32;
+            km.write64(idtVa + vector * 16, lo);
+            km.write64(idtVa + vector * 16 + 8, hi);
+        }
+        long desc = image.require("idt_desc");
+        machine.memory().store(km.physical(desc), 2, 256 * 16 - 1);
+        machine.memory().store(km.physical(desc) + 2, 8, idtVa);
+    }
+
+    private void setUpCpu(int c) {
+        long pcpu = km.allocateKernelPage();
+        percpu[c] = pcpu;
+        long[] ist = km.allocateIstStacks(c);
+        KTask idleTask = newTask("idle/" + c, 0, true, Layout.KIND_KERNEL, null, 0, km.root());
+        idle[c] = idleTask;
+        // TSS
+        long tss = pcpu + Layout.PCPU_TSS;
+        machine.memory().store(km.physical(tss) + Layout.TSS_RSP0, 8, idleTask.stackTop());
+        for (int i = 1; i <= 5; i++) {
+            machine.memory().store(km.physical(tss) + Layout.TSS_IST1 + (i - 1) * 8L, 8, ist[i]);
+        }
+        machine.memory().store(km.physical(tss) + 102, 2, 104); // I/O map base: none
+        // GDT with Linux's layout and this CPU's TSS descriptor
+        long gdt = pcpu + Layout.PCPU_GDT;
+        long[] entries = {0, 0x00cf9b000000ffffL, 0x00af9b000000ffffL, 0x00cf93000000ffffL, 0x00cffb000000ffffL,
+            0x00cff3000000ffffL, 0x00affb000000ffffL, 0};
+        for (int i = 0; i < entries.length; i++) {
+            km.write64(gdt + i * 8L, entries[i]);
+        }
+        long tssLo = 103 | ((tss & 0xFFFFFFL) << 16) | (0x89L << 40) | (((tss >>> 24) & 0xFF) << 56);
+        km.write64(gdt + Layout.TSS_SEL, tssLo);
+        km.write64(gdt + Layout.TSS_SEL + 8, tss >>> 32);
+        long desc = pcpu + Layout.PCPU_GDT_DESC;
+        machine.memory().store(km.physical(desc), 2, 16 * 8 - 1);
+        machine.memory().store(km.physical(desc) + 2, 8, gdt);
+        // per-CPU fields
+        pcpuWrite(c, Layout.PCPU_SELF, pcpu);
+        pcpuWrite(c, Layout.PCPU_CPU, c);
+        pcpuWrite(c, Layout.PCPU_CURRENT, idleTask.struct());
+        pcpuWrite(c, Layout.PCPU_TOP_OF_STACK, idleTask.stackTop());
+        pcpuWrite(c, Layout.PCPU_IDLE, idleTask.struct());
+        scheduler.setIdle(c, idleTask);
+        // the CPU itself: 64-bit mode at CPL 0 in kernel_boot on the idle stack
+        Cpu cpu = machine.cpu(c);
+        cpu.setCr3(km.root());
+        cpu.setCr4(ControlRegs.CR4_PAE | ControlRegs.CR4_FSGSBASE | ControlRegs.CR4_PGE);
+        cpu.setEfer(Msr.EFER_LME | Msr.EFER_LMA | Msr.EFER_SCE | Msr.EFER_NXE);
+        cpu.setSegments(Layout.KERNEL_CS, Layout.KERNEL_DS);
+        cpu.setRflags(0);
+        cpu.setReg(Reg.RDI, c);
+        cpu.setReg(Reg.RSI, pcpu);
+        cpu.setReg(Reg.RSP, idleTask.stackTop());
+        if (!cpu.startAt(image.require("kernel_boot"))) {
+            throw new IllegalStateException("CPU " + c + " cannot fetch kernel_boot");
+        }
+    }
+
+    /** Allocates a task struct and kernel stack. */
+    private KTask newTask(String name, int nice, boolean isIdle, int kind, Process process, int thread, long cr3) {
+        int id = nextId.getAndIncrement();
+        long struct = km.allocateKernelPage();
+        long top = km.allocateKernelStack();
+        KTask t = new KTask(id, name, nice, isIdle, kind, struct, top, process, thread);
+        km.write64(struct + Layout.TASK_ID, id);
+        km.write64(struct + Layout.TASK_STACK_TOP, top);
+        km.write64(struct + Layout.TASK_CR3, cr3);
+        km.write64(struct + Layout.TASK_KIND, kind);
+        byStruct.put(struct, t);
+        tasks.add(t);
+        return t;
+    }
+
+    /** The stack a new task's first switch "returns" through: six callee-saved registers and ret_from_fork. */
+    private void prepareFirstSwitch(KTask t, long below) {
+        long sp = below - 7 * 8;
+        for (int i = 0; i < 6; i++) {
+            km.write64(sp + i * 8L, 0);
+        }
+        km.write64(sp + 48, image.require("ret_from_fork"));
+        km.write64(t.struct() + Layout.TASK_SP, sp);
+    }
+
+    // ------------------------------------------------------------------ creating work
+
+    /** A kernel thread running the kernel function {@code function}(arg) on {@code cpu}. */
+    public KTask spawnKernelThread(String name, String function, long arg, int nice, int cpu) {
+        KTask t = newTask(name, nice, false, Layout.KIND_KERNEL, null, 0, km.root());
+        km.write64(t.struct() + Layout.TASK_ENTRY, image.require(function));
+        km.write64(t.struct() + Layout.TASK_ARG, arg);
+        prepareFirstSwitch(t, t.stackTop());
+        start(t, cpu);
+        return t;
+    }
+
+    /** Assembles (once) a user program linked at {@link Layout#USER_TEXT} and loads its image. */
+    public synchronized Program userProgram(String name, String source) {
+        Program p = userProgramImages.get(name);
+        if (p != null) {
+            return p;
+        }
+        p = Assembler.assemble(name, List.of(new Assembler.Source(name, Layout.header()),
+            new Assembler.Source(name, source)), Layout.USER_TEXT, Map.of(), KernelSources.includes());
+        long phys = km.reserveProgram(p.end() - p.textBase());
+        machine.load(p, phys);
+        userPrograms.put(name, new long[] {phys});
+        userProgramImages.put(name, p);
+        return p;
+    }
+
+    /**
+     * A user process running {@code program} at CPL 3 with {@code threads} threads, all starting at
+     * {@code entry} with RDI = thread number and RSI = arg. Thread i starts on CPU (cpu + i) mod N.
+     */
+    public Process spawnProcess(String name, Program program, String entry, int threads, long arg, int nice, int cpu) {
+        long phys = userPrograms.get(program.name())[0];
+        AddressSpace space = new AddressSpace(km, program, phys);
+        Process p = new Process(nextPid.getAndIncrement(), name, space);
+        for (int i = 0; i < threads; i++) {
+            KTask t = newTask(name + "/" + i, nice, false, Layout.KIND_USER, p, i, space.root());
+            long stack = space.newStack();
+            long regs = t.ptRegs();
+            for (int off = 0; off < Layout.PT_SIZE; off += 8) {
+                km.write64(regs + off, 0);
+            }
+            km.write64(regs + Layout.PT_RIP, program.require(entry));
+            km.write64(regs + Layout.PT_CS, Layout.USER_CS);
+            km.write64(regs + Layout.PT_EFLAGS, 0x202);
+            km.write64(regs + Layout.PT_RSP, stack);
+            km.write64(regs + Layout.PT_SS, Layout.USER_DS);
+            km.write64(regs + Layout.PT_RDI, i);
+            km.write64(regs + Layout.PT_RSI, arg);
+            km.write64(regs + Layout.PT_ORIG_RAX, -1);
+            prepareFirstSwitch(t, regs);
+            p.add(t);
+            start(t, (cpu + i) % config.cores());
+        }
+        return p;
+    }
+
+    private void start(KTask t, int cpu) {
+        scheduler.spawn(t, cpu, machine.cpu(cpu).cycles());
+        pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Runs the machine until the limits, a stop, a violation or quiescence. */
+    public RunResult run(Executor executor, RunLimits limits) {
+        this.limits = limits;
+        return executor.run(machine, limits);
+    }
+
+    void stopRun(String why) {
+        RunLimits l = limits;
+        if (l != null) {
+            l.requestStop(why);
+        }
+    }
+
+    void report(Cpu cpu, String invariant, String message) {
+        List<String> states = new ArrayList<>();
+        Map<Integer, List<String>> last = new HashMap<>();
+        for (Cpu c : machine.cpus()) {
+            states.add(c.dump().format());
+            last.put(c.id(), recorder.recent(c.id(), 32));
+        }
+        Violation v = new Violation(invariant, cpu.id(), cpu.rip(), cpu.where(), message, cpu.cycles(), states, last);
+        violations.add(v);
+        stopRun(v.summary());
+    }
+
+    // ------------------------------------------------------------------ services for Hypercalls
+
+    void pcpuWrite(int cpu, int offset, long v) {
+        machine.memory().store(percpu[cpu] - Layout.DIRECT_MAP + offset, 8, v);
+    }
+
+    long pcpuRead(int cpu, int offset) {
+        return machine.memory().load(percpu[cpu] - Layout.DIRECT_MAP + offset, 8);
+    }
+
+    void needResched(int cpu) {
+        pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
+    }
+
+    KTask task(long struct) {
+        return byStruct.get(struct);
+    }
+
+    KTask currentTask(int cpu) {
+        return byStruct.get(pcpuRead(cpu, Layout.PCPU_CURRENT));
+    }
+
+    long percpuArea(int cpu) {
+        return percpu[cpu];
+    }
+
+    /** Sends a reschedule IPI from one CPU to another (the scheduler's kicker). */
+    private void kick(int from, int to) {
+        apics.send(apics.apic(from), X2Apic.icr(Layout.VEC_RESCHEDULE, X2Apic.MODE_FIXED, X2Apic.SHORTHAND_NONE, to),
+            machine.cpu(from).cycles());
+    }
+
+    void kickIdle(int from) {
+        for (int c = 0; c < config.cores(); c++) {
+            if (c != from && scheduler.runnable(c) == 0 && scheduler.current(c).isIdle()) {
+                kick(from, c);
+                return;
+            }
+        }
+    }
+
+    synchronized void consoleWrite(KTask t, String text) {
+        if (console.length() < (1 << 20)) {
+            console.append('[').append(t.name()).append("] ").append(text);
+        }
+    }
+
+    /** Frees what a dead task owned once nothing runs on its stack. */
+    void reap(KTask t) {
+        km.freeKernelStack(t.stackTop());
+        byStruct.remove(t.struct());
+        km.freeKernelPage(t.struct());
+        Process p = t.process();
+        if (p != null && p.threadEnded()) {
+            p.space().free();
+        }
+    }
+
+    // ------------------------------------------------------------------ inspection
+
+    public KernelConfig config() {
+        return config;
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public ApicBus apics() {
+        return apics;
+    }
+
+    public Program image() {
+        return image;
+    }
+
+    public KernelMemory memory() {
+        return km;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public FlightRecorder recorder() {
+        return recorder;
+    }
+
+    public List<KTask> tasks() {
+        synchronized (tasks) {
+            return List.copyOf(tasks);
+        }
+    }
+
+    public List<Violation> violations() {
+        synchronized (violations) {
+            return List.copyOf(violations);
+        }
+    }
+
+    public synchronized String console() {
+        return console.toString();
+    }
+
+    public Hypercalls hypercalls() {
+        return hypercalls;
+    }
+
+    /** True when every task that is not an idle task has exited. */
+    public boolean allExited() {
+        for (KTask t : tasks()) {
+            if (!t.isIdle() && t.state() != Task.State.DEAD) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
