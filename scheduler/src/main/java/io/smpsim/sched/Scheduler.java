@@ -39,6 +39,7 @@ public final class Scheduler {
     private final AtomicLong migrations = new AtomicLong();
     private final AtomicLong wakeupsRemote = new AtomicLong();
     private final AtomicLong wakeupsLocal = new AtomicLong();
+    private final AtomicLong wakeupsCrossCpu = new AtomicLong();
 
     public Scheduler(int cpus, SchedParams params, Kicker kicker) {
         this.params = params;
@@ -71,6 +72,20 @@ public final class Scheduler {
                 idle.onCpu = true;
                 idle.cpu = cpu;
             }
+        }
+    }
+
+    /**
+     * Restricts a task to a set of CPUs (bit i: CPU i), like sched_setaffinity. Set it before the
+     * task is spawned; wakeups and load balancing respect it.
+     */
+    public void setAffinity(Task t, long cpus) {
+        if ((cpus & ((rqs.length >= 64 ? -1L : (1L << rqs.length) - 1))) == 0) {
+            throw new IllegalArgumentException("affinity 0x" + Long.toHexString(cpus) + " names no CPU of "
+                + rqs.length);
+        }
+        synchronized (t) {
+            t.allowed = cpus;
         }
     }
 
@@ -302,6 +317,9 @@ public final class Scheduler {
                 return WakeResult.NOT_SLEEPING;
             }
             t.wakeups++;
+            if (t.cpu >= 0 && t.cpu != fromCpu) {
+                wakeupsCrossCpu.incrementAndGet();
+            }
             t.state = Task.State.RUNNABLE;
             if (t.onCpu) {
                 return WakeResult.WOKEN;
@@ -328,16 +346,23 @@ public final class Scheduler {
         return WakeResult.WOKEN;
     }
 
-    /** The previous CPU if it is idle, else the waking CPU if it is idle, else the previous CPU. */
+    /**
+     * Among the CPUs the task may use: the previous one if it is idle, else the waking one if it is
+     * idle, else the previous one (else the first allowed).
+     */
     private int selectCpu(Task t, int fromCpu) {
         int prev = t.cpu < 0 ? fromCpu : t.cpu;
-        if (idleNow(prev)) {
+        boolean prevOk = t.allowedOn(prev);
+        if (prevOk && idleNow(prev)) {
             return prev;
         }
-        if (idleNow(fromCpu)) {
+        if (t.allowedOn(fromCpu) && idleNow(fromCpu)) {
             return fromCpu;
         }
-        return prev;
+        if (prevOk) {
+            return prev;
+        }
+        return t.allowedOn(fromCpu) ? fromCpu : Long.numberOfTrailingZeros(t.allowed);
     }
 
     private boolean idleNow(int cpu) {
@@ -408,7 +433,7 @@ public final class Scheduler {
                 List<Task> movable = new ArrayList<>(want);
                 for (int i = busiest.timeline.size() - 1; i >= 0 && movable.size() < want; i--) {
                     Task t = busiest.timeline.get(i); // from the heap's tail: tasks that would run last there
-                    if (!t.onCpu && t != busiest.skip) {
+                    if (!t.onCpu && t != busiest.skip && t.allowedOn(self.cpu)) {
                         movable.add(t);
                     }
                 }
@@ -478,6 +503,11 @@ public final class Scheduler {
 
     public long remoteWakeups() {
         return wakeupsRemote.get();
+    }
+
+    /** Wakeups of a task whose CPU was not the waker's. */
+    public long crossCpuWakeups() {
+        return wakeupsCrossCpu.get();
     }
 
     public long localWakeups() {

@@ -24,6 +24,8 @@ public class Task {
     boolean onWakeList;
     /** Position in its run queue's heap, or -1. */
     int heapIndex = -1;
+    /** CPUs the task may run on (bit i: CPU i), as sched_setaffinity sets it. */
+    long allowed = -1L;
 
     long vruntime;
     long sumExec;
@@ -96,6 +98,14 @@ public class Task {
 
     public final synchronized long preemptions() {
         return preemptions;
+    }
+
+    public final synchronized long allowedCpus() {
+        return allowed;
+    }
+
+    final boolean allowedOn(int cpu) {
+        return (allowed & (1L << cpu)) != 0;
     }
 
     public final synchronized long wakeups() {

@@ -36,6 +36,8 @@ public final class Hypercalls implements HypercallHandler {
     private final AtomicLong futexWakes = new AtomicLong();
     private final AtomicLong futexWaits = new AtomicLong();
     private final AtomicLong stackGrowths = new AtomicLong();
+    /** The next cycle count at which some ticking CPU runs the periodic checks. */
+    private final AtomicLong nextCheck = new AtomicLong();
 
     /** One CPU's sleepers (nanosleep), by deadline. Touched only by its own CPU. */
     private static final class CpuTimers {
@@ -194,8 +196,9 @@ public final class Hypercalls implements HypercallHandler {
                 if (sched.runnable(c) >= 2) {
                     k.kickIdle(c);
                 }
-                if (c == 0 && ticks.get() % k.config().checkEveryTicks() == 0) {
-                    checks(cpu, now);
+                long due = nextCheck.get();
+                if (now >= due && nextCheck.compareAndSet(due, now + tick * k.config().checkEveryTicks())) {
+                    checks(cpu, now); // on whichever CPU still ticks (an idle one does not: NO_HZ)
                 }
                 return rearm(c, now);
             }
@@ -241,25 +244,29 @@ public final class Hypercalls implements HypercallHandler {
         return sched.wake(t, from, now) == Scheduler.WakeResult.WOKEN_PREEMPT_LOCAL;
     }
 
-    /** Periodic checks on CPU 0: scheduler invariants and the hung-task watchdog. */
+    /** Periodic checks: scheduler invariants and the hung-task watchdog. */
     private void checks(Cpu cpu, long now) {
         List<String> problems = sched.checkInvariants();
         if (!problems.isEmpty()) {
             k.report(cpu, "scheduler", String.join("; ", problems));
             return;
         }
-        List<KTask> waiters;
-        synchronized (futexQueues) {
-            waiters = new ArrayList<>();
-            futexQueues.values().forEach(waiters::addAll);
-        }
-        for (KTask t : waiters) {
+        for (KTask t : futexWaiters()) {
             if (t.state() == Task.State.SLEEPING && now - t.sleptAt() > k.config().hungTaskCycles()) {
                 k.report(cpu, "hung-task", t + " has waited on a futex for " + (now - t.sleptAt())
                     + " cycles: a lost wakeup?");
                 return;
             }
         }
+    }
+
+    /** Tasks asleep on a futex now. */
+    public List<KTask> futexWaiters() {
+        List<KTask> waiters = new ArrayList<>();
+        synchronized (futexQueues) {
+            futexQueues.values().forEach(waiters::addAll);
+        }
+        return waiters;
     }
 
     // ------------------------------------------------------------------ faults

@@ -211,6 +211,12 @@ public final class Kernel {
      * {@code entry} with RDI = thread number and RSI = arg. Thread i starts on CPU (cpu + i) mod N.
      */
     public Process spawnProcess(String name, Program program, String entry, int threads, long arg, int nice, int cpu) {
+        return spawnProcess(name, program, entry, threads, arg, nice, cpu, false);
+    }
+
+    /** As above; with {@code pin}, thread i may run only on its starting CPU (sched_setaffinity). */
+    public Process spawnProcess(String name, Program program, String entry, int threads, long arg, int nice, int cpu,
+                                boolean pin) {
         long phys = userPrograms.get(program.name())[0];
         AddressSpace space = new AddressSpace(km, program, phys);
         Process p = new Process(nextPid.getAndIncrement(), name, space);
@@ -231,7 +237,11 @@ public final class Kernel {
             km.write64(regs + Layout.PT_ORIG_RAX, -1);
             prepareFirstSwitch(t, regs);
             p.add(t);
-            start(t, (cpu + i) % config.cores());
+            int on = (cpu + i) % config.cores();
+            if (pin) {
+                scheduler.setAffinity(t, 1L << on);
+            }
+            start(t, on);
         }
         return p;
     }
@@ -246,7 +256,23 @@ public final class Kernel {
     /** Runs the machine until the limits, a stop, a violation or quiescence. */
     public RunResult run(Executor executor, RunLimits limits) {
         this.limits = limits;
-        return executor.run(machine, limits);
+        RunResult r = executor.run(machine, limits);
+        if (r.outcome() == RunResult.Outcome.ALL_STOPPED && violations.isEmpty()) {
+            // every CPU halted with nothing that can wake it: tasks that are still asleep will never
+            // run again (a lost wakeup, or a deadlock)
+            List<String> stuck = new ArrayList<>();
+            for (KTask t : tasks()) {
+                if (!t.isIdle() && t.state() == Task.State.SLEEPING) {
+                    stuck.add(t.toString());
+                }
+            }
+            if (!stuck.isEmpty()) {
+                report(machine.cpu(0), "hung-task", "the machine went idle for good with " + stuck.size()
+                    + " task(s) still asleep: " + String.join(", ", stuck.subList(0, Math.min(8, stuck.size())))
+                    + " (a lost wakeup or a deadlock)");
+            }
+        }
+        return r;
     }
 
     void stopRun(String why) {
