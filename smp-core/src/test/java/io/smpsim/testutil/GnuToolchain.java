@@ -56,9 +56,18 @@ public final class GnuToolchain {
      */
     public static Linked assembleAndLink(Path dir, String source, long textBase, long dataBase, long bssBase)
             throws IOException {
+        return assembleAndLink(dir, source, textBase, dataBase, bssBase, List.of());
+    }
+
+    /** As above, with extra {@code as} arguments (such as -I for .include). */
+    public static Linked assembleAndLink(Path dir, String source, long textBase, long dataBase, long bssBase,
+                                         List<String> asArgs) throws IOException {
         Path s = dir.resolve("prog.S");
         Files.writeString(s, source, StandardCharsets.UTF_8);
-        check(dir, "as", "--64", "-o", "prog.o", "prog.S");
+        List<String> as = new ArrayList<>(List.of("as", "--64"));
+        as.addAll(asArgs);
+        as.addAll(List.of("-o", "prog.o", "prog.S"));
+        check(dir, as.toArray(String[]::new));
         List<String> ld = new ArrayList<>(List.of("ld", "-o", "prog.elf", "-e", "0", "--no-relax",
             "-z", "noexecstack", "-z", "norelro", "--build-id=none",
             "-Ttext=0x" + Long.toHexString(textBase),

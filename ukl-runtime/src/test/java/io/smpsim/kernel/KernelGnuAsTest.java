@@ -1,0 +1,58 @@
+package io.smpsim.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.smpsim.asm.Assembler;
+import io.smpsim.program.Program;
+import io.smpsim.testutil.GnuToolchain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kernel image and the user workloads are GNU as programs too: assembled and linked with as + ld
+ * at their real addresses, they give the bytes smpsim assembles (layout header prepended, the
+ * shipped sources reachable through -I for .include).
+ */
+class KernelGnuAsTest {
+    @TempDir
+    Path dir;
+
+    void writeShippedSources() throws IOException {
+        Files.writeString(dir.resolve("calling.S"), KernelSources.resource("calling.S"));
+    }
+
+    void assertSame(String name, List<Assembler.Source> sources, long base) throws IOException {
+        Program p = Assembler.assemble(name, sources, base, Map.of(), KernelSources.includes());
+        StringBuilder all = new StringBuilder();
+        for (Assembler.Source s : sources) {
+            all.append(s.text()).append("\n        .text\n");
+        }
+        GnuToolchain.Linked gnu = GnuToolchain.assembleAndLink(dir, all.toString(), p.textBase(), p.dataBase(),
+            p.bssBase(), List.of("-I", dir.toString()));
+        assertEquals(HexFormat.of().formatHex(gnu.text()), HexFormat.of().formatHex(p.text()), name + " text");
+        assertEquals(HexFormat.of().formatHex(gnu.data()), HexFormat.of().formatHex(p.data()), name + " data");
+    }
+
+    @Test
+    void kernelImageOfEveryShippedVariant() throws IOException {
+        writeShippedSources();
+        for (String v : KernelSources.shippedVariants()) {
+            assertSame("kernel-" + v, KernelSources.forVariant(v), Layout.KERNEL_TEXT);
+        }
+    }
+
+    @Test
+    void everyUserWorkload() throws IOException {
+        writeShippedSources();
+        for (String w : List.of("nullcalls", "compute", "pingpong", "spin", "stack", "mixed", "futexhang")) {
+            assertSame(w, List.of(new Assembler.Source("layout.S", Layout.header()),
+                new Assembler.Source(w + ".S", KernelSources.resource("user/" + w + ".S"))), Layout.USER_TEXT);
+        }
+    }
+}
