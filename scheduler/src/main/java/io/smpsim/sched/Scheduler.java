@@ -22,6 +22,18 @@ public final class Scheduler {
         void kick(int fromCpu, int toCpu);
     }
 
+    /** Receives the delay from a wakeup to the woken task running, in simulated cycles. */
+    @FunctionalInterface
+    public interface WakeupLatencySink {
+        void record(int cpu, long cycles);
+    }
+
+    private volatile WakeupLatencySink latencySink;
+
+    public void setWakeupLatencySink(WakeupLatencySink sink) {
+        this.latencySink = sink;
+    }
+
     /** What a wakeup did. */
     public enum WakeResult {
         /** The task was not sleeping. */
@@ -212,6 +224,13 @@ public final class Scheduler {
                 next.migrations++;
             }
         }
+        if (next.wokenAt >= 0) {
+            WakeupLatencySink sink = latencySink;
+            if (sink != null) {
+                sink.record(rq.cpu, Math.max(0, now - next.wokenAt));
+            }
+            next.wokenAt = -1;
+        }
         next.state = Task.State.RUNNING;
         next.onCpu = true;
         next.cpu = rq.cpu;
@@ -317,6 +336,7 @@ public final class Scheduler {
                 return WakeResult.NOT_SLEEPING;
             }
             t.wakeups++;
+            t.wokenAt = now;
             if (t.cpu >= 0 && t.cpu != fromCpu) {
                 wakeupsCrossCpu.incrementAndGet();
             }

@@ -32,6 +32,8 @@ public class Task {
     long execStart;
     long sliceStart;
     long sleptAt;
+    /** Cycle count (the waker's clock) of the wakeup not yet followed by a pick; -1 if none. */
+    long wokenAt = -1;
 
     long switches;
     long migrations;

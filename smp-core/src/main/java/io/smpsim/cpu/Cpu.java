@@ -107,6 +107,8 @@ public final class Cpu {
     // ------------------------------------------------------------------ interrupt and run state
     /** 0 none, 1 STI shadow, 2 MOV SS shadow: interrupts are not recognised at the next boundary. */
     private int shadow;
+    /** The cycle count of the boundary a shadow applies to. */
+    private long shadowAt = -1;
     private boolean nmiBlocked;
     /** What other threads write (attention, stop, TLB flush, the parked thread), padded apart. */
     private final Signals sig = new Signals();
@@ -684,7 +686,9 @@ public final class Cpu {
 
     /** The slow path at an instruction boundary: signals, timers, interrupts, NMIs, the cycle limit. */
     private int boundary() {
-        ATTENTION.setVolatile(sig, 0);
+        if ((int) ATTENTION.getOpaque(sig) != 0) {
+            ATTENTION.setVolatile(sig, 0); // clear before looking, so a signal after this look is not lost
+        }
         if (sig.stopRequested) {
             sig.stopRequested = false;
             return EXIT_STOP;
@@ -697,10 +701,12 @@ public final class Cpu {
             return state == State.HALTED ? EXIT_HALT : EXIT_SHUTDOWN;
         }
         intc.advanceTo(cycles);
-        int sh = shadow;
+        // a shadow blocks recognition only at the boundary right after STI / MOV SS (every
+        // instruction costs at least one cycle, so that boundary is the one at shadowAt)
+        int sh = cycles == shadowAt ? shadow : 0;
         shadow = 0;
         if (sh != 0) {
-            nextEvent = cycles; // interrupts blocked for exactly one more instruction
+            nextEvent = cycles + 1; // look again after exactly one more instruction
         } else {
             nextEvent = Math.min(cycleLimit, intc.nextDeadline());
         }
@@ -731,6 +737,16 @@ public final class Cpu {
     /** Makes the next boundary look at pending interrupts again (after IF or TPR may have changed). */
     private void recheck() {
         nextEvent = 0;
+    }
+
+    /**
+     * Opens an interrupt shadow (1 STI, 2 MOV SS) at the boundary after the current instruction,
+     * and has the boundary after the next instruction look at pending interrupts.
+     */
+    private void openShadow(int kind) {
+        shadow = kind;
+        shadowAt = cycles;
+        nextEvent = Math.min(nextEvent, cycles + 1);
     }
 
     // ================================================================== registers and flags
@@ -1028,8 +1044,8 @@ public final class Cpu {
         long oldIf = sysFlags & Rflags.IF;
         sysFlags = (v & ~Rflags.ARITH) | Rflags.FIXED1;
         setArith(v);
-        if ((sysFlags & Rflags.IF) != oldIf) {
-            recheck();
+        if ((sysFlags & Rflags.IF) != 0 && oldIf == 0) {
+            recheck(); // only setting IF can make a pending interrupt deliverable
         }
     }
 
@@ -2022,7 +2038,6 @@ public final class Cpu {
         cs = (base + 16) | 3;
         ss = (base + 8) | 3;
         setCpl(3);
-        recheck();
         jumpTo(target);
     }
 
@@ -2111,8 +2126,7 @@ public final class Cpu {
         }
         if ((sysFlags & Rflags.IF) == 0) {
             sysFlags |= Rflags.IF;
-            shadow = 1; // STI opens a one-instruction interrupt shadow
-            recheck();
+            openShadow(1); // STI opens a one-instruction interrupt shadow
         }
         pc++;
     }
@@ -2308,8 +2322,7 @@ public final class Cpu {
         switch (sreg) {
             case Op.SREG_SS -> {
                 ss = (int) v & 0xFFFF;
-                shadow = 2; // MOV SS blocks interrupts and NMIs for one instruction
-                recheck();
+                openShadow(2); // MOV SS blocks interrupts and NMIs for one instruction
             }
             case Op.SREG_DS -> ds = (int) v & 0xFFFF;
             default -> es = (int) v & 0xFFFF;

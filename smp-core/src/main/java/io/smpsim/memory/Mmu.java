@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * One core's address translation: a 4-level page walk over tables in physical memory and a
- * direct-mapped soft TLB in front of it. The TLB caches only successful translations, with the
+ * direct-mapped soft TLB in front of it, indexed by a hash of the page number that folds in the
+ * upper table levels (a plain low-bits index made user text at 0x400000 and kernel text at
+ * 0xffffffff81000000 evict each other on every system call). The TLB caches only successful translations, with the
  * six permissions (read/write/execute for supervisor and user) precomputed from the entry bits,
  * CR0.WP, CR4.SMEP/SMAP and EFER.NXE, so a hit costs two array loads and a bit test. A/D bits are
  * not maintained.
@@ -22,7 +24,7 @@ public final class Mmu {
     /** The access spans two pages that are not physically contiguous; use {@link #translatePart}. */
     public static final long SPLIT = -3;
 
-    private static final int TLB_BITS = 8;
+    private static final int TLB_BITS = 10;
     private static final int TLB_MASK = (1 << TLB_BITS) - 1;
 
     private final PhysicalMemory mem;
@@ -68,9 +70,13 @@ public final class Mmu {
         Arrays.fill(tag, 0);
     }
 
+    private static int slot(long vpn) {
+        return (int) (vpn ^ (vpn >>> 10) ^ (vpn >>> 20) ^ (vpn >>> 30)) & TLB_MASK;
+    }
+
     public void flushPage(long va) {
         long vpn = va >>> 12;
-        int i = (int) vpn & TLB_MASK;
+        int i = slot(vpn);
         if ((tag[i] >>> 8) == vpn) {
             tag[i] = 0;
         }
@@ -87,7 +93,7 @@ public final class Mmu {
      */
     public long translate(long va, int size, int perm) {
         long vpn = va >>> 12;
-        int i = (int) vpn & TLB_MASK;
+        int i = slot(vpn);
         long t = tag[i];
         if ((t >>> 8) == vpn && (t & (1L << perm)) != 0 && (va & 0xFFF) <= 4096 - size) {
             return phys[i] | (va & 0xFFF);
@@ -121,7 +127,7 @@ public final class Mmu {
 
     private long translatePage(long va, int perm) {
         long vpn = va >>> 12;
-        int i = (int) vpn & TLB_MASK;
+        int i = slot(vpn);
         long t = tag[i];
         if ((t >>> 8) != vpn || (t & (1L << perm)) == 0) {
             long r = walk(va, perm);
@@ -167,7 +173,7 @@ public final class Mmu {
         perms |= us && rw ? 16 : 0;
         perms |= us && !nx ? 32 : 0;
         long vpn = va >>> 12;
-        int i = (int) vpn & TLB_MASK;
+        int i = slot(vpn);
         tag[i] = vpn << 8 | perms;
         phys[i] = pageBase;
         if ((perms & (1 << perm)) == 0) {

@@ -1,6 +1,5 @@
 package io.smpsim.memory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -9,7 +8,7 @@ import java.nio.ByteOrder;
 /**
  * Physical memory shared by every simulated core. Simulated accesses follow x86-TSO: loads are
  * acquire, stores are release, locked read-modify-writes and fences are full barriers (VarHandle
- * access modes on a page-aligned native segment; heap byte-array views no longer offer atomic
+ * access modes on a memory segment over a long[]; heap byte-array views no longer offer atomic
  * modes since JDK 22 because they cannot promise alignment). Naturally aligned accesses are single-copy atomic as on
  * x86; misaligned ones are split into bytes. Addresses outside the installed memory read as
  * all-ones and ignore writes, as unbacked physical addresses do on a PC.
@@ -29,7 +28,12 @@ public final class PhysicalMemory {
         if (size <= 0 || (size & 0xFFF) != 0) {
             throw new IllegalArgumentException("memory size must be a positive multiple of 4 KiB");
         }
-        this.bytes = Arena.ofAuto().allocate(size, 4096);
+        if (size > (long) Integer.MAX_VALUE * 8) {
+            throw new IllegalArgumentException("memory size must be below 16 GiB");
+        }
+        // a heap segment over a long[]: 8-byte aligned (so every atomic access mode works), always
+        // alive (no liveness check per access, unlike an automatic arena) and freed by the GC
+        this.bytes = MemorySegment.ofArray(new long[(int) (size / 8)]);
         this.size = size;
     }
 

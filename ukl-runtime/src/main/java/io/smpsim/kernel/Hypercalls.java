@@ -4,6 +4,7 @@ import io.smpsim.cpu.Cpu;
 import io.smpsim.cpu.HypercallHandler;
 import io.smpsim.isa.Reg;
 import io.smpsim.kernel.mm.KernelMemory;
+import io.smpsim.memory.PhysicalMemory;
 import io.smpsim.sched.Scheduler;
 import io.smpsim.sched.SchedulerInvariantException;
 import io.smpsim.sched.Task;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The kernel's Java half: every {@code vmcall} of the kernel assembly lands here, on the calling
@@ -28,14 +30,14 @@ public final class Hypercalls implements HypercallHandler {
     private final long tick;
     private final CpuTimers[] timers;
     private final Map<Long, List<KTask>> futexQueues = new HashMap<>();
-    private final AtomicLong syscalls = new AtomicLong();
-    private final AtomicLong nullSyscalls = new AtomicLong();
-    private final AtomicLong ticks = new AtomicLong();
-    private final AtomicLong deviceIrqs = new AtomicLong();
-    private final AtomicLong preemptionsInKernel = new AtomicLong();
-    private final AtomicLong futexWakes = new AtomicLong();
-    private final AtomicLong futexWaits = new AtomicLong();
-    private final AtomicLong stackGrowths = new AtomicLong();
+    private final LongAdder syscalls = new LongAdder();
+    private final LongAdder nullSyscalls = new LongAdder();
+    private final LongAdder ticks = new LongAdder();
+    private final LongAdder deviceIrqs = new LongAdder();
+    private final LongAdder preemptionsInKernel = new LongAdder();
+    private final LongAdder futexWakes = new LongAdder();
+    private final LongAdder futexWaits = new LongAdder();
+    private final LongAdder stackGrowths = new LongAdder();
     /** The next cycle count at which some ticking CPU runs the periodic checks. */
     private final AtomicLong nextCheck = new AtomicLong();
 
@@ -182,7 +184,7 @@ public final class Hypercalls implements HypercallHandler {
         long now = cpu.cycles();
         switch (vector) {
             case Layout.VEC_TIMER -> {
-                ticks.incrementAndGet();
+                ticks.increment();
                 expireTimers(c, now);
                 boolean resched = sched.tick(c, now);
                 KTask cur = k.currentTask(c);
@@ -190,7 +192,7 @@ public final class Hypercalls implements HypercallHandler {
                     k.needResched(c);
                     boolean inKernel = (km.read64(regs + Layout.PT_CS) & 3) == 0;
                     if (cur != null && cur.kind() != Layout.KIND_KERNEL && inKernel) {
-                        preemptionsInKernel.incrementAndGet(); // the tick caught a task inside a system call
+                        preemptionsInKernel.increment(); // the tick caught a task inside a system call
                     }
                 }
                 if (sched.runnable(c) >= 2) {
@@ -210,7 +212,7 @@ public final class Hypercalls implements HypercallHandler {
                 return rearm(c, now);
             }
             case Layout.VEC_DEVICE -> {
-                deviceIrqs.incrementAndGet();
+                deviceIrqs.increment();
                 return -1;
             }
             default -> {
@@ -281,7 +283,7 @@ public final class Hypercalls implements HypercallHandler {
         }
         if (vector == Layout.VEC_PF && user && t.process() != null) {
             if (t.process().space().growStack(cr2)) {
-                stackGrowths.incrementAndGet();
+                stackGrowths.increment();
                 return Layout.FAULT_RETRY;
             }
         }
@@ -314,17 +316,25 @@ public final class Hypercalls implements HypercallHandler {
     // ------------------------------------------------------------------ system calls
 
     private void syscall(Cpu cpu, int c, long regs) {
-        syscalls.incrementAndGet();
+        syscalls.increment();
         KTask t = k.currentTask(c);
-        long nr = km.read64(regs + Layout.PT_ORIG_RAX);
-        long a0 = km.read64(regs + Layout.PT_RDI);
-        long a1 = km.read64(regs + Layout.PT_RSI);
-        long a2 = km.read64(regs + Layout.PT_RDX);
+        if (regs != t.ptRegs()) {
+            k.report(cpu, "stack", "a system call's pt_regs at 0x" + Long.toHexString(regs) + " are not at the top of "
+                + t + "'s kernel stack (0x" + Long.toHexString(t.ptRegs()) + ")");
+            cpu.forceShutdown("pt_regs in the wrong place");
+            return;
+        }
+        PhysicalMemory mem = k.machine().memory();
+        long p = t.ptRegsPhys(); // no page walk: the frame is known
+        long nr = mem.load(p + Layout.PT_ORIG_RAX, 8);
+        long a0 = mem.load(p + Layout.PT_RDI, 8);
+        long a1 = mem.load(p + Layout.PT_RSI, 8);
+        long a2 = mem.load(p + Layout.PT_RDX, 8);
         long now = cpu.cycles();
         long ret;
         switch ((int) nr) {
             case Layout.SYS_GETPPID -> {
-                nullSyscalls.incrementAndGet();
+                nullSyscalls.increment();
                 ret = 1;
             }
             case Layout.SYS_GETPID -> ret = t.process() == null ? 0 : t.process().pid();
@@ -346,7 +356,7 @@ public final class Hypercalls implements HypercallHandler {
             case Layout.SYS_BRK -> ret = t.process() == null ? Layout.ENOSYS : t.process().space().brk(a0);
             default -> ret = Layout.ENOSYS;
         }
-        km.write64(regs + Layout.PT_RAX, ret);
+        mem.store(p + Layout.PT_RAX, 8, ret);
     }
 
     private long nanosleep(int c, KTask t, long req, long now) {
@@ -393,7 +403,7 @@ public final class Hypercalls implements HypercallHandler {
                     return Layout.EAGAIN; // the value changed: no sleep, no lost wakeup
                 }
                 futexQueues.computeIfAbsent(key, x -> new ArrayList<>()).add(t);
-                futexWaits.incrementAndGet();
+                futexWaits.increment();
                 sched.sleep(t, now);
             }
             k.needResched(c);
@@ -414,7 +424,7 @@ public final class Hypercalls implements HypercallHandler {
             for (KTask w : woken) {
                 resched |= wake(w, c, now);
             }
-            futexWakes.addAndGet(woken.size());
+            futexWakes.add(woken.size());
             if (resched) {
                 k.needResched(c);
             }
@@ -438,35 +448,35 @@ public final class Hypercalls implements HypercallHandler {
     // ------------------------------------------------------------------ statistics
 
     public long syscalls() {
-        return syscalls.get();
+        return syscalls.sum();
     }
 
     public long nullSyscalls() {
-        return nullSyscalls.get();
+        return nullSyscalls.sum();
     }
 
     public long ticks() {
-        return ticks.get();
+        return ticks.sum();
     }
 
     public long deviceIrqs() {
-        return deviceIrqs.get();
+        return deviceIrqs.sum();
     }
 
     /** Ticks that found a user task inside a system call and asked for a reschedule. */
     public long preemptionsInKernel() {
-        return preemptionsInKernel.get();
+        return preemptionsInKernel.sum();
     }
 
     public long futexWakes() {
-        return futexWakes.get();
+        return futexWakes.sum();
     }
 
     public long futexWaits() {
-        return futexWaits.get();
+        return futexWaits.sum();
     }
 
     public long stackGrowths() {
-        return stackGrowths.get();
+        return stackGrowths.sum();
     }
 }

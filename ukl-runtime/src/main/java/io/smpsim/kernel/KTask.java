@@ -13,13 +13,16 @@ public final class KTask extends Task {
     private final long stackTop;
     private final Process process;
     private final int thread;
+    /** Physical address of pt_regs (it lies in the stack's top page, one physical frame). */
+    private final long ptRegsPhys;
     private volatile long exitCode = Long.MIN_VALUE;
     private volatile boolean killed;
     private volatile String killReason;
 
-    KTask(int id, String name, int nice, boolean idle, int kind, long struct, long stackTop, Process process,
-          int thread) {
+    KTask(int id, String name, int nice, boolean idle, int kind, long struct, long stackTop, long ptRegsPhys,
+          Process process, int thread) {
         super(id, name, nice, idle);
+        this.ptRegsPhys = ptRegsPhys;
         this.kind = kind;
         this.struct = struct;
         this.stackTop = stackTop;
@@ -43,6 +46,11 @@ public final class KTask extends Task {
 
     public long ptRegs() {
         return stackTop - Layout.PT_SIZE;
+    }
+
+    /** The physical address of this task's pt_regs, for the kernel's Java side. */
+    public long ptRegsPhys() {
+        return ptRegsPhys;
     }
 
     /** The process of a user or UKL task; null for kernel threads. */

@@ -24,7 +24,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,7 +41,8 @@ public final class Kernel {
     private final FlightRecorder recorder;
     private final long[] percpu;
     private final KTask[] idle;
-    private final Map<Long, KTask> byStruct = new ConcurrentHashMap<>();
+    /** Tasks by id (the id is in the task struct): an allocation-free lookup for every hypercall. */
+    private volatile KTask[] byId = new KTask[256];
     private final List<KTask> tasks = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, long[]> userPrograms = new HashMap<>(); // name -> {phys}
     private final Map<String, Program> userProgramImages = new HashMap<>();
@@ -159,12 +159,18 @@ public final class Kernel {
         int id = nextId.getAndIncrement();
         long struct = km.allocateKernelPage();
         long top = km.allocateKernelStack();
-        KTask t = new KTask(id, name, nice, isIdle, kind, struct, top, process, thread);
+        KTask t = new KTask(id, name, nice, isIdle, kind, struct, top, km.physical(top - Layout.PT_SIZE), process,
+            thread);
         km.write64(struct + Layout.TASK_ID, id);
         km.write64(struct + Layout.TASK_STACK_TOP, top);
         km.write64(struct + Layout.TASK_CR3, cr3);
         km.write64(struct + Layout.TASK_KIND, kind);
-        byStruct.put(struct, t);
+        synchronized (this) {
+            if (id >= byId.length) {
+                byId = java.util.Arrays.copyOf(byId, Math.max(id + 1, byId.length * 2));
+            }
+            byId[id] = t;
+        }
         tasks.add(t);
         return t;
     }
@@ -308,12 +314,19 @@ public final class Kernel {
         pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
     }
 
+    /** The task whose struct is at {@code struct}, or null. */
     KTask task(long struct) {
-        return byStruct.get(struct);
+        if (struct < Layout.DIRECT_MAP || struct >= Layout.DIRECT_MAP + machine.memory().size()) {
+            return null;
+        }
+        long id = machine.memory().load(struct - Layout.DIRECT_MAP + Layout.TASK_ID, 8);
+        KTask[] a = byId;
+        KTask t = id > 0 && id < a.length ? a[(int) id] : null;
+        return t != null && t.struct() == struct ? t : null;
     }
 
     KTask currentTask(int cpu) {
-        return byStruct.get(pcpuRead(cpu, Layout.PCPU_CURRENT));
+        return task(pcpuRead(cpu, Layout.PCPU_CURRENT));
     }
 
     long percpuArea(int cpu) {
@@ -344,7 +357,7 @@ public final class Kernel {
     /** Frees what a dead task owned once nothing runs on its stack. */
     void reap(KTask t) {
         km.freeKernelStack(t.stackTop());
-        byStruct.remove(t.struct());
+        byId[t.id()] = null;
         km.freeKernelPage(t.struct());
         Process p = t.process();
         if (p != null && p.threadEnded()) {

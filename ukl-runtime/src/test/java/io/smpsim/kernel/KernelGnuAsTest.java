@@ -50,7 +50,7 @@ class KernelGnuAsTest {
     @Test
     void everyUserWorkload() throws IOException {
         writeShippedSources();
-        for (String w : List.of("nullcalls", "compute", "pingpong", "spin", "stack", "mixed", "futexhang")) {
+        for (String w : List.of("nullcalls", "compute", "pingpong", "spin", "stack", "mixed", "futexhang", "yield")) {
             assertSame(w, List.of(new Assembler.Source("layout.S", Layout.header()),
                 new Assembler.Source(w + ".S", KernelSources.resource("user/" + w + ".S"))), Layout.USER_TEXT);
         }
