@@ -779,6 +779,9 @@ public final class Assembler {
                     }
                     if (in.op != Op.LEA) {
                         seg = m.segment() == 4 ? Reg.FS_BASE : (m.segment() == 5 ? Reg.GS_BASE : Reg.ZERO);
+                        if (seg == Reg.GS_BASE) {
+                            flags |= Op.F_GS;
+                        }
                     }
                 }
                 if (in.target != null) {

@@ -59,6 +59,9 @@ public final class Cpu {
     private InterruptController intc = InterruptController.NONE;
     private HypercallHandler hypercalls;
     private TraceSink trace = TraceSink.NONE;
+    /** Checks GS.base on every %gs: access at CPL 0 when set (0: no check, the fast paths run). */
+    private GsBaseCheck gsCheck;
+    private int gsSlowMask;
 
     // ------------------------------------------------------------------ architectural state
     /** GPRs 0-15, then the ZERO, RIP_DELTA, FS_BASE and GS_BASE slots (see {@link Reg}). */
@@ -165,6 +168,15 @@ public final class Cpu {
 
     public void setTraceSink(TraceSink t) {
         this.trace = t;
+    }
+
+    /**
+     * Checks GS.base before every %gs:-relative access made at CPL 0 (a kernel's per-CPU data).
+     * Those instructions then leave the fast paths; everything else runs as before.
+     */
+    public void setGsBaseCheck(GsBaseCheck check) {
+        this.gsCheck = check;
+        this.gsSlowMask = check == null ? 0 : Op.F_GS << 12;
     }
 
     public Mmu mmu() {
@@ -416,6 +428,7 @@ public final class Cpu {
         final Mmu mmu = this.mmu;
         final PhysicalMemory mem = this.mem;
         final Signals sig = this.sig;
+        final int gsSlow = this.gsSlowMask;
         int[] code = this.code;
         long[] imm = this.imm;
         long[] rips = this.rips;
@@ -469,7 +482,7 @@ public final class Cpu {
             insns++;
             final int i2 = pc << 1;
             fast:
-            switch (w0 & 0xFFFF) {
+            switch ((w1 & gsSlow) != 0 ? -1 : w0 & 0xFFFF) { // checked %gs: accesses take the generic path
                 case Op.MOV_RR: {
                     put(r, code[b + 2], w1 & 15, r[code[b + 3]]);
                     pc++;
@@ -1290,6 +1303,10 @@ public final class Cpu {
         int i2 = pc << 1;
         faulted = false;
         faultRip = currentRip();
+        if ((w1 & gsSlowMask) != 0 && cpl == 0 && !gsCheck.valid(this, r[Reg.GS_BASE])) {
+            pendingExit = EXIT_SHUTDOWN; // the checker reported it; stop this core here
+            return;
+        }
         switch (op) {
             case Op.NOP, Op.LFENCE -> pc++;
             case Op.SFENCE -> {

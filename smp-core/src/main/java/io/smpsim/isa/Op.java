@@ -74,6 +74,8 @@ public final class Op {
     public static final int F_CL = 8;
     /** The memory operand is addressed through RSP or RBP: a non-canonical address is #SS, not #GP. */
     public static final int F_STACK_SEG = 16;
+    /** The memory operand has a %gs: override (per-CPU data in kernel code). */
+    public static final int F_GS = 32;
 
     private static final String[] NAMES = {
         "nop", "mov_rr", "mov_ri", "mov_rm", "mov_mr", "mov_mi",

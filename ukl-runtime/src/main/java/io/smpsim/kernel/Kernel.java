@@ -72,6 +72,20 @@ public final class Kernel {
             setUpCpu(c);
         }
         machine.setHypercallHandler(hypercalls);
+        for (Cpu cpu : machine.cpus()) {
+            cpu.setGsBaseCheck(this::gsBaseValid);
+        }
+    }
+
+    /** Kernel code reads %gs: only with this CPU's per-CPU area as GS.base. */
+    private boolean gsBaseValid(Cpu cpu, long gsBase) {
+        if (gsBase == percpu[cpu.id()]) {
+            return true;
+        }
+        report(cpu, "gs-base", "kernel code reads %gs: with GS.base 0x" + Long.toHexString(gsBase) + ", not CPU "
+            + cpu.id() + "'s per-CPU area 0x" + Long.toHexString(percpu[cpu.id()]));
+        cpu.forceShutdown("GS.base is not the per-CPU area");
+        return false;
     }
 
     /** Builds the machine and its kernel; nothing runs until {@link #run}. */
