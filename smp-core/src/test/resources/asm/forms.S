@@ -377,3 +377,32 @@ macros:
         SPIN_UNTIL_ZERO %r9
         jmp 1b
         ret
+
+        # conditional assembly
+        .set FEATURE, 1
+        .set OTHER, 0
+        .if FEATURE
+        mov $1, %rax
+        .if OTHER
+        mov $2, %rax
+        .else
+        mov $3, %rax
+        .endif
+        .elseif OTHER
+        mov $4, %rax
+        .else
+        mov $5, %rax
+        .endif
+        .ifdef FEATURE
+        nop
+        .endif
+        .ifndef NOT_DEFINED
+        inc %rax
+        .endif
+        .if OTHER
+        .elseif FEATURE - 1
+        mov $6, %rax
+        .elseif 1
+        mov $7, %rax
+        .endif
+        ret

@@ -117,11 +117,16 @@ public final class Assembler {
         }
         Assembler a = new Assembler(programName, textBase, externals);
         Parser.Unit unit = new Parser.Unit(includes);
+        SourcePos lastPos = null;
         for (Source s : sources) {
             a.current = Sec.TEXT;
             for (Stmt st : new Parser(unit, s.name()).parse(s.text())) {
                 a.statement(st);
+                lastPos = st.pos();
             }
+        }
+        if (!a.conditions.isEmpty()) {
+            throw new AsmException(lastPos, "end of input inside an `.if' (missing `.endif')");
         }
         return a.link();
     }
@@ -156,7 +161,84 @@ public final class Assembler {
         items.get(current).add(it);
     }
 
+    /** Conditional assembly: one entry per open .if, true while its branch is being assembled. */
+    private final Deque<boolean[]> conditions = new ArrayDeque<>(); // {active now, some branch taken}
+
+    private boolean assembling() {
+        for (boolean[] c : conditions) {
+            if (!c[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** .if/.ifdef/.ifndef/.elseif/.else/.endif; returns true if the statement was one of them. */
+    private boolean conditional(Stmt st) {
+        if (!(st instanceof Stmt.Directive d)) {
+            return false;
+        }
+        String n = d.name();
+        switch (n) {
+            case ".if", ".ifdef", ".ifndef" -> {
+                boolean outer = assembling();
+                boolean value = outer && evaluateCondition(d);
+                conditions.push(new boolean[] {value, value});
+                return true;
+            }
+            case ".elseif" -> {
+                boolean[] c = requireOpen(d);
+                conditions.pop();
+                boolean outer = assembling();
+                boolean value = outer && !c[1] && evaluateCondition(d);
+                conditions.push(new boolean[] {value, c[1] || value});
+                return true;
+            }
+            case ".else" -> {
+                boolean[] c = requireOpen(d);
+                c[0] = !c[1];
+                c[1] = true;
+                return true;
+            }
+            case ".endif" -> {
+                requireOpen(d);
+                conditions.pop();
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private boolean[] requireOpen(Stmt.Directive d) {
+        if (conditions.isEmpty()) {
+            throw new AsmException(d.pos(), "`" + d.name() + "' without `.if'");
+        }
+        return conditions.peek();
+    }
+
+    private boolean evaluateCondition(Stmt.Directive d) {
+        TokenStream ts = args(d);
+        if (d.name().equals(".ifdef") || d.name().equals(".ifndef")) {
+            Token t = ts.next();
+            if (t.kind() != Token.Kind.IDENT) {
+                throw new AsmException(ts.pos(t), "expected a symbol name after `" + d.name() + "', found "
+                    + t.describe());
+            }
+            ts.expectEnd();
+            boolean defined = symbols.containsKey(t.text());
+            return d.name().equals(".ifdef") == defined;
+        }
+        long v = constArg(ts, d.name());
+        ts.expectEnd();
+        return v != 0;
+    }
+
     private void statement(Stmt st) {
+        if (conditional(st) || !assembling()) {
+            return;
+        }
         switch (st) {
             case Stmt.Label l -> {
                 defineCheck(l.name(), l.pos());
