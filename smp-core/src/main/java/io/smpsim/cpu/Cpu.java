@@ -46,6 +46,9 @@ public final class Cpu {
     static final long[] MASK = {0, 0xFFL, 0xFFFFL, 0, 0xFFFFFFFFL, 0, 0, 0, -1L};
     private static final int STRIDE = DecodedCode.STRIDE;
     private static final int NEWPAGE = Op.F_NEWPAGE << 12;
+    private static final int PROBE = Op.F_PROBE << 12;
+    /** Instructions that leave the fast path before they execute: a new page, or a probe. */
+    private static final int FETCH_SLOW = NEWPAGE | PROBE;
     private static final int PAUSE_LOOP_THRESHOLD = 64;
 
     private static final VarHandle ATTENTION = Signals.ATTENTION;
@@ -61,6 +64,10 @@ public final class Cpu {
     private TraceSink trace = TraceSink.NONE;
     /** Checks GS.base on every %gs: access at CPL 0 when set (0: no check, the fast paths run). */
     private GsBaseCheck gsCheck;
+    private ProbeHandler probeHandler;
+    /** The probe at probeRip has run for this visit: execute the instruction next time it is seen. */
+    private boolean probeDone;
+    private long probeRip;
     private int gsSlowMask;
 
     // ------------------------------------------------------------------ architectural state
@@ -174,6 +181,11 @@ public final class Cpu {
      * Checks GS.base before every %gs:-relative access made at CPL 0 (a kernel's per-CPU data).
      * Those instructions then leave the fast paths; everything else runs as before.
      */
+    /** Installs the handler of instruction probes (null: probes are ignored). */
+    public void setProbeHandler(ProbeHandler handler) {
+        this.probeHandler = handler;
+    }
+
     public void setGsBaseCheck(GsBaseCheck check) {
         this.gsCheck = check;
         this.gsSlowMask = check == null ? 0 : Op.F_GS << 12;
@@ -459,24 +471,29 @@ public final class Cpu {
             final int b = pc * STRIDE;
             final int w0 = code[b];
             final int w1 = code[b + 1];
-            if ((w1 & NEWPAGE) != 0) {
+            if ((w1 & FETCH_SLOW) != 0) {
                 this.pc = pc;
                 this.cycles = cyc;
-                if (!fetchCheck()) {
-                    if (pendingExit != 0) {
-                        return finishRun(insns);
+                if ((w1 & PROBE) != 0 && probe()) {
+                    continue; // the boundary before this instruction looks at what the probe made pending
+                }
+                if ((w1 & NEWPAGE) != 0) {
+                    if (!fetchCheck()) {
+                        if (pendingExit != 0) {
+                            return finishRun(insns);
+                        }
+                        code = this.code;
+                        imm = this.imm;
+                        rips = this.rips;
+                        pc = this.pc;
+                        cyc = this.cycles;
+                        continue;
                     }
                     code = this.code;
                     imm = this.imm;
                     rips = this.rips;
                     pc = this.pc;
-                    cyc = this.cycles;
-                    continue;
                 }
-                code = this.code;
-                imm = this.imm;
-                rips = this.rips;
-                pc = this.pc;
             }
             cyc += w0 >>> 16;
             insns++;
@@ -716,8 +733,8 @@ public final class Cpu {
         intc.advanceTo(cycles);
         // a shadow blocks recognition only at the boundary right after STI / MOV SS (every
         // instruction costs at least one cycle, so that boundary is the one at shadowAt)
+        // (a second look at the same boundary, after a probe or a signal, sees the same shadow)
         int sh = cycles == shadowAt ? shadow : 0;
-        shadow = 0;
         if (sh != 0) {
             nextEvent = cycles + 1; // look again after exactly one more instruction
         } else {
@@ -730,10 +747,14 @@ public final class Cpu {
         } else if (sh == 0 && (sysFlags & Rflags.IF) != 0) {
             int v = intc.pendingVector();
             if (v >= 0) {
-                intc.acknowledge(v);
-                interruptsTaken++;
-                trace.event(id, TraceEvent.INTERRUPT, cycles, rip(), v, 0);
-                deliver(v, 0, KIND_EXTERNAL, rip());
+                // acknowledged (IRR to ISR) only once its frame is pushed: an interrupt whose delivery
+                // faults (a UKL application's stack at CPL 0) stays pending behind the fault's handler
+                long at = rip();
+                if (deliver(v, 0, KIND_EXTERNAL, at)) {
+                    intc.acknowledge(v);
+                    interruptsTaken++;
+                    trace.event(id, TraceEvent.INTERRUPT, cycles, at, v, 0);
+                }
             }
         }
         if (pendingExit != 0) {
@@ -745,6 +766,26 @@ public final class Cpu {
             return EXIT_LIMIT;
         }
         return 0;
+    }
+
+    /**
+     * Runs the probe handler once per visit of a probed instruction; returns true when the boundary
+     * must be looked at again before the instruction executes.
+     */
+    private boolean probe() {
+        long at = currentRip();
+        if (probeDone && at == probeRip) {
+            probeDone = false;
+            return false;
+        }
+        ProbeHandler h = probeHandler;
+        if (h == null || !h.atProbe(this, at)) {
+            return false;
+        }
+        probeDone = true;
+        probeRip = at;
+        nextEvent = 0;
+        return true;
     }
 
     /** Makes the next boundary look at pending interrupts again (after IF or TPR may have changed). */
@@ -2091,7 +2132,7 @@ public final class Cpu {
         setCpl(newCpl);
         nmiBlocked = false;
         recheck();
-        trace.event(id, TraceEvent.IRET, cycles, currentRip(), newRip, 0);
+        trace.event(id, TraceEvent.IRET, cycles, currentRip(), newRip, sp);
         jumpTo(newRip);
     }
 
@@ -2469,7 +2510,7 @@ public final class Cpu {
      * contributory-on-contributory and page-fault-on-page-fault-or-contributory, otherwise the new
      * fault is delivered instead; a fault while delivering #DF shuts the core down (triple fault).
      */
-    private void deliver(int vector, long error, int kind, long savedRip) {
+    private boolean deliver(int vector, long error, int kind, long savedRip) {
         int v = vector;
         long err = error;
         int k = kind;
@@ -2485,14 +2526,14 @@ public final class Cpu {
             lastVector = v;
             nestedFault = false;
             if (deliverOnce(v, err, k, rip)) {
-                return;
+                return attempt == 0;
             }
             int nv = nestedVector;
             long ne = nestedError;
             if (v == Vector.DF) {
                 shutdown("triple fault: " + Vector.name(nv) + " (error 0x" + Long.toHexString(ne)
                     + ") while delivering #DF");
-                return;
+                return false;
             }
             boolean exception = k == KIND_FAULT || k == KIND_SOFTWARE;
             if (exception && v < 32 && Vector.escalatesToDoubleFault(v, nv)) {
@@ -2507,6 +2548,7 @@ public final class Cpu {
             rip = kind == KIND_SOFTWARE ? faultRip : rip;
         }
         shutdown("exception delivery did not converge");
+        return false;
     }
 
     private boolean deliverOnce(int v, long err, int kind, long savedRip) {
@@ -2597,6 +2639,9 @@ public final class Cpu {
             nmiBlocked = true;
         }
         cycles += kind == KIND_EXTERNAL || kind == KIND_NMI ? costs.interruptDelivery() : 0;
+        shadowAt = -1; // the shadow of this boundary is spent
+        probeDone = false;
+        trace.event(id, TraceEvent.DELIVERED, cycles, savedRip, TraceEvent.deliveredInfo(v, ist, hasErr, kind), top);
         jumpTo(target);
         return true;
     }

@@ -76,6 +76,8 @@ public final class Op {
     public static final int F_STACK_SEG = 16;
     /** The memory operand has a %gs: override (per-CPU data in kernel code). */
     public static final int F_GS = 32;
+    /** A probe is set on this instruction: the core calls its probe handler at the boundary before it. */
+    public static final int F_PROBE = 64;
 
     private static final String[] NAMES = {
         "nop", "mov_rr", "mov_ri", "mov_rm", "mov_mr", "mov_mi",

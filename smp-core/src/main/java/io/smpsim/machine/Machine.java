@@ -4,6 +4,7 @@ import io.smpsim.cpu.CostTable;
 import io.smpsim.cpu.Cpu;
 import io.smpsim.cpu.HypercallHandler;
 import io.smpsim.cpu.InterruptController;
+import io.smpsim.cpu.ProbeHandler;
 import io.smpsim.memory.PhysicalMemory;
 import io.smpsim.program.CodeMap;
 import io.smpsim.program.LoadedCode;
@@ -90,6 +91,27 @@ public final class Machine {
         codeMap.add(lc);
         loaded.add(lc);
         return lc;
+    }
+
+    /**
+     * Sets or clears a probe on the instruction at link address {@code rip} of a loaded program.
+     * Returns false when no instruction starts there.
+     */
+    public boolean setProbe(long rip, boolean on) {
+        for (LoadedCode lc : loaded) {
+            int i = lc.code().indexOf(rip);
+            if (i >= 0) {
+                lc.code().setProbe(i, on);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void setProbeHandler(ProbeHandler handler) {
+        for (Cpu c : cpus) {
+            c.setProbeHandler(handler);
+        }
     }
 
     public void setTraceSink(TraceSink sink) {

@@ -83,6 +83,17 @@ public final class DecodedCode {
         return text[i];
     }
 
+    /** Sets or clears the probe flag of instruction i (the core calls its probe handler before it). */
+    public void setProbe(int i, boolean on) {
+        int flag = Op.F_PROBE << 12;
+        int b = i * STRIDE + 1;
+        code[b] = on ? code[b] | flag : code[b] & ~flag;
+    }
+
+    public boolean probed(int i) {
+        return (code[i * STRIDE + 1] & (Op.F_PROBE << 12)) != 0;
+    }
+
     /** A copy whose instructions carry the cycle cost that {@code costs} gives each. */
     public DecodedCode withCosts(CostModel costs) {
         int[] c = code.clone();

@@ -22,7 +22,7 @@ public final class TraceEvent {
     public static final int NMI = 8;
     /** The core shut down (triple fault). a = last vector. */
     public static final int SHUTDOWN = 9;
-    /** iretq executed: a = new RIP. */
+    /** iretq executed: a = new RIP, b = the frame's address (RSP before the pops). */
     public static final int IRET = 10;
     /** A hypercall: a = service number (RAX), b = result. */
     public static final int HYPERCALL = 11;
@@ -33,9 +33,21 @@ public final class TraceEvent {
     /** An IPI was accepted: a = source core, b = vector | mode << 8 | latency in cycles << 16. */
     public static final int IPI_RECEIVED = 14;
 
+    /**
+     * An interrupt, NMI or exception was delivered (its frame is pushed): rip = the saved RIP,
+     * a = vector | IST index &lt;&lt; 8 | error-code flag &lt;&lt; 11 | kind &lt;&lt; 12 (0 fault, 1 software,
+     * 2 external, 3 NMI), b = the frame's address (the new RSP).
+     */
+    public static final int DELIVERED = 15;
+
+    /** Packs the payload a of {@link #DELIVERED}. */
+    public static long deliveredInfo(int vector, int ist, boolean errorCode, int kind) {
+        return vector | ist << 8 | (errorCode ? 1 << 11 : 0) | kind << 12;
+    }
+
     private static final String[] NAMES = {
         "?", "interrupt", "exception", "syscall_entry", "syscall_exit", "halt", "wake", "ipi_sent", "nmi",
-        "shutdown", "iret", "hypercall", "kernel", "context_switch", "ipi_received"};
+        "shutdown", "iret", "hypercall", "kernel", "context_switch", "ipi_received", "delivered"};
 
     public static String name(int type) {
         return type > 0 && type < NAMES.length ? NAMES[type] : "event" + type;

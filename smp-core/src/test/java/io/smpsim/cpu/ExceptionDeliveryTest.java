@@ -8,6 +8,7 @@ import io.smpsim.memory.BumpFrameAllocator;
 import io.smpsim.memory.PageTables;
 import io.smpsim.memory.Paging;
 import io.smpsim.testutil.Sim;
+import io.smpsim.testutil.TestInterrupts;
 import org.junit.jupiter.api.Test;
 
 /** Exception delivery as the SDM defines it, checked on the stack byte for byte. */
@@ -127,6 +128,59 @@ class ExceptionDeliveryTest {
         assertEquals(0x40001000L, slot(s, frame, 4), "saved RSP: the faulting stack");
         assertEquals(0x40001000L - 8, s.reg(Reg.R14), "CR2: the first frame slot the CPU tried to push");
         assertEquals(Cpu.State.HALTED, s.cpu().state());
+    }
+
+    @Test
+    void anInterruptWhoseDeliveryFaultsStaysPendingBehindTheDoubleFault() {
+        // An external interrupt whose frame cannot be pushed (a UKL application's stack at CPL 0) is
+        // not acknowledged: once the #DF handler has repaired the stack it is taken at the same boundary.
+        Sim s = Sim.bootWithPrelude("""
+            _start:
+                call setup_tables
+                mov $2, %edi
+                mov $0xa0000, %rsi
+                call set_ist
+                mov $14, %edi
+                lea pf_handler(%rip), %rsi
+                xor %edx, %edx
+                mov $0x0e, %ecx
+                call set_gate
+                mov $8, %edi
+                lea df_handler(%rip), %rsi
+                mov $2, %edx
+                mov $0x0e, %ecx
+                call set_gate
+                mov $0x40, %edi
+                lea irq(%rip), %rsi
+                xor %edx, %edx
+                mov $0x0e, %ecx
+                call set_gate
+                mov $0x40001000, %rsp       # an unmapped stack
+                sti
+            w1: nop
+            w2: nop
+                hlt
+            pf_handler:
+                mov $1, %r12                # must not run: its frame cannot be pushed either
+                hlt
+            df_handler:
+                incq %r13
+                movq $0x70000, 32(%rsp)     # repair: the interrupted code continues on a mapped stack
+                addq $8, %rsp               # the error code
+                iretq
+            irq:
+                movq (%rsp), %r14
+                movq %rsp, %r15
+                hlt
+            """, 1);
+        TestInterrupts irq = s.interrupts(0);
+        irq.raise(0x40);
+        s.go(10_000);
+        assertEquals(0, s.reg(Reg.R12));
+        assertEquals(1, s.reg(Reg.R13), "one double fault");
+        assertEquals(s.sym("w2"), s.reg(Reg.R14), "the interrupt is taken at the boundary it first tried");
+        assertEquals(0x70000 - 40, s.reg(Reg.R15), "on the repaired stack");
+        assertEquals(1, irq.acknowledged, "acknowledged once, when its frame was pushed");
     }
 
     @Test

@@ -169,6 +169,83 @@ class InterruptRecognitionTest {
         assertEquals(s.sym("m1"), log(s, 0));
     }
 
+    /** A probe that raises vector 0x40 (or an NMI) the first time the core reaches {@code at}. */
+    static int[] probeOnce(Sim s, long at, boolean nmi) {
+        int[] hits = new int[1];
+        TestInterrupts irq = (TestInterrupts) s.cpu().interruptController();
+        s.machine.setProbe(at, true);
+        s.machine.setProbeHandler((cpu, rip) -> {
+            if (rip != at || hits[0]++ > 0) {
+                return false;
+            }
+            if (nmi) {
+                irq.raiseNmi();
+            } else {
+                irq.raise(0x40);
+            }
+            return true;
+        });
+        return hits;
+    }
+
+    @Test
+    void aProbeInjectsAnInterruptExactlyAtItsBoundary() {
+        Sim s = boot("""
+            _start:
+                call setup_tables
+                call install
+                mov $0x70000, %rsp
+                sti
+                nop
+            q1: nop
+            q2: nop
+                cli
+                hlt
+            """);
+        int[] hits = probeOnce(s, s.sym("q2"), false);
+        s.go(10_000);
+        assertEquals(1, logged(s));
+        assertEquals(s.sym("q2"), log(s, 0), "taken at the probed boundary, before q2 executes");
+        assertEquals(2, hits[0], "the probe runs again when q2 is reached after iretq, and injects nothing");
+    }
+
+    @Test
+    void aProbeInTheStiShadowWaitsForTheShadowToEnd() {
+        Sim s = boot("""
+            _start:
+                call setup_tables
+                call install
+                mov $0x70000, %rsp
+                sti
+            q1: nop
+            q2: nop
+                cli
+                hlt
+            """);
+        probeOnce(s, s.sym("q1"), false);
+        s.go(10_000);
+        assertEquals(1, logged(s));
+        assertEquals(s.sym("q2"), log(s, 0), "a probe does not open the STI shadow");
+    }
+
+    @Test
+    void aProbedNmiIsTakenAtItsBoundaryWithInterruptsOff() {
+        Sim s = boot("""
+            _start:
+                call setup_tables
+                call install
+                mov $0x70000, %rsp
+                nop
+            q1: nop
+            q2: nop
+                hlt
+            """);
+        probeOnce(s, s.sym("q1"), true);
+        s.go(10_000);
+        assertEquals(2, logged(s), "the probed NMI, then the one its handler asks for after iretq");
+        assertEquals(s.sym("q1"), log(s, 0), "NMI ignores IF = 0: taken exactly at the probed boundary");
+    }
+
     @Test
     void nmiIsBlockedFromDeliveryUntilIretq() {
         Sim s = boot("""
