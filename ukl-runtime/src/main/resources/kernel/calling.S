@@ -44,29 +44,6 @@
         jmp irq_common
         .endm
 
-        # An exception without an error code: orig_rax = -1; the vector is passed in %edi.
-        .macro EXC_NOERR vector
-        pushq $-1
-        testb $3, 16(%rsp)
-        jz 1f
-        swapgs
-1:      cld
-        PUSH_REGS
-        movl $\vector, %edi
-        jmp exc_common
-        .endm
-
-        # An exception with an error code (the CPU pushed it into the orig_rax slot).
-        .macro EXC_ERR vector
-        testb $3, 16(%rsp)
-        jz 1f
-        swapgs
-1:      cld
-        PUSH_REGS
-        movl $\vector, %edi
-        jmp exc_common
-        .endm
-
         # IDT table entry for the loader: vector, handler, IST index (0: none).
         .macro IDT_ENTRY vector, handler, ist=0
         .quad \vector, \handler, \ist

@@ -15,12 +15,12 @@ _start:
         imulq $500, %rdx, %rdi
         addq $2000, %rdi
         movl $SYS_COMPUTE, %eax
-        syscall
+        ENTER_KERNEL
         imulq $31, %r14
         addq %rax, %r14
         incq %r13
         jmp 1b
 2:      movq %r14, %rdi
         movl $SYS_EXIT, %eax
-        syscall
+        ENTER_KERNEL
         ud2

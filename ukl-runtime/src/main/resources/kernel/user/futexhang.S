@@ -6,7 +6,7 @@ _start:
         movl $FUTEX_WAIT | FUTEX_PRIVATE, %esi
         xorl %edx, %edx
         movl $SYS_FUTEX, %eax
-        syscall
+        ENTER_KERNEL
         jmp _start
         .data
         .align 4

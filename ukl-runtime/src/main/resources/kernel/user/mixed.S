@@ -7,14 +7,14 @@ _start:
         leaq msg(%rip), %rsi
         movl $msg_end - msg, %edx
         movl $SYS_WRITE, %eax
-        syscall
+        ENTER_KERNEL
         xorl %edi, %edi                 # brk(0): the current break
         movl $SYS_BRK, %eax
-        syscall
+        ENTER_KERNEL
         movq %rax, %r12
         leaq 65536(%r12), %rdi          # brk(+64 KiB)
         movl $SYS_BRK, %eax
-        syscall
+        ENTER_KERNEL
         xorl %ecx, %ecx                 # fill the new heap: word i = i * 3
 1:      leaq (%rcx,%rcx,2), %rax
         movq %rax, (%r12,%rcx,8)
@@ -24,9 +24,9 @@ _start:
         leaq ts(%rip), %rdi             # nanosleep(10 us)
         xorl %esi, %esi
         movl $SYS_NANOSLEEP, %eax
-        syscall
+        ENTER_KERNEL
         movl $SYS_SCHED_YIELD, %eax
-        syscall
+        ENTER_KERNEL
         xorl %ecx, %ecx                 # sum the heap back
         xorl %ebx, %ebx
 2:      addq (%r12,%rcx,8), %rbx
@@ -35,7 +35,7 @@ _start:
         jne 2b
         movq %rbx, %rdi
         movl $SYS_EXIT, %eax
-        syscall
+        ENTER_KERNEL
         ud2
         .data
 msg:    .ascii "hello from user space\n"

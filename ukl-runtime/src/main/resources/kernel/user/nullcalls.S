@@ -5,11 +5,11 @@ _start:                                 # %rdi = thread, %rsi = count
         movq %rsi, %r12
         xorl %r13d, %r13d
 1:      movl $SYS_GETPPID, %eax
-        syscall
+        ENTER_KERNEL
         addq %rax, %r13
         decq %r12
         jnz 1b
         movq %r13, %rdi
         movl $SYS_EXIT, %eax
-        syscall
+        ENTER_KERNEL
         ud2

@@ -14,7 +14,7 @@ _start:                                 # %rdi = thread (0 or 1), %rsi = rounds
         movl $FUTEX_WAIT | FUTEX_PRIVATE, %esi
         movl %eax, %edx
         movl $SYS_FUTEX, %eax
-        syscall
+        ENTER_KERNEL
         jmp 1b
 2:      incq %r13
         movl %r14d, %eax
@@ -24,12 +24,12 @@ _start:                                 # %rdi = thread (0 or 1), %rsi = rounds
         movl $FUTEX_WAKE | FUTEX_PRIVATE, %esi
         movl $1, %edx
         movl $SYS_FUTEX, %eax
-        syscall
+        ENTER_KERNEL
         decq %r12
         jnz 1b
         movq %r13, %rdi
         movl $SYS_EXIT, %eax
-        syscall
+        ENTER_KERNEL
         ud2
         .data
         .align 4

@@ -7,7 +7,7 @@ _start:
         call down
         movq %rax, %rdi
         movl $SYS_EXIT, %eax
-        syscall
+        ENTER_KERNEL
         ud2
 down:                                   # down(n) = n + down(n - 1), touching every frame
         testq %rdi, %rdi

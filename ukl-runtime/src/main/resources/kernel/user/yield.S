@@ -3,5 +3,5 @@
         .globl _start
 _start:
 1:      movl $SYS_SCHED_YIELD, %eax
-        syscall
+        ENTER_KERNEL
         jmp 1b

@@ -2480,6 +2480,15 @@ public final class Cpu {
         }
     }
 
+    /**
+     * Reads 8 bytes at a virtual address through this core's page tables, as supervisor code would;
+     * {@link Long#MIN_VALUE} if the page is not mapped. For checkers on the core's own thread.
+     */
+    public long peek64(long va) {
+        long pa = mmu.translate(va, 8, Mmu.READ);
+        return pa < 0 ? Long.MIN_VALUE : mem.load(pa, 8);
+    }
+
     /** Kernel services raise an exception as if the current instruction had caused it. */
     public void raise(int vector, long error) {
         fault(vector, error);

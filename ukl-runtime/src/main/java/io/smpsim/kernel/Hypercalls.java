@@ -38,6 +38,8 @@ public final class Hypercalls implements HypercallHandler {
     private final LongAdder futexWakes = new LongAdder();
     private final LongAdder futexWaits = new LongAdder();
     private final LongAdder stackGrowths = new LongAdder();
+    private final LongAdder doubleFaults = new LongAdder();
+    private final LongAdder tasksKilled = new LongAdder();
     /** The next cycle count at which some ticking CPU runs the periodic checks. */
     private final AtomicLong nextCheck = new AtomicLong();
 
@@ -75,7 +77,7 @@ public final class Hypercalls implements HypercallHandler {
             cpu.forceShutdown("GS.base is not the per-CPU area in kernel code");
             return Cpu.EXIT_SHUTDOWN;
         }
-        if (!stackOk(cpu, c)) {
+        if (!stackOk(cpu, c) || !k.checker().atHypercall(c, cpu.reg(Reg.RSP), nr == Layout.HC_SCHED_PICK)) {
             return Cpu.EXIT_SHUTDOWN;
         }
         try {
@@ -277,9 +279,20 @@ public final class Hypercalls implements HypercallHandler {
         KTask t = k.currentTask(c);
         long cs = km.read64(regs + Layout.PT_CS);
         long rip = km.read64(regs + Layout.PT_RIP);
-        boolean user = (cs & 3) == 3;
+        boolean ukl = t.kind() == Layout.KIND_UKL;
+        // the application's context: CPL 3, or a UKL task's own code (user half of the address space)
+        boolean user = (cs & 3) == 3 || ukl && rip >= 0 && rip < Layout.USER_HALF_END;
         if (vector == Layout.VEC_NMI) {
             return Layout.FAULT_RETRY;
+        }
+        if (vector == Layout.VEC_DF && ukl) {
+            // the #DF hack: a UKL task's double fault is a user-stack page fault whose frame could not
+            // be pushed onto that very stack (CPL 0: no stack switch)
+            doubleFaults.increment();
+            if (t.process().space().growStack(cr2)) {
+                stackGrowths.increment();
+                return Layout.FAULT_RETRY;
+            }
         }
         if (vector == Layout.VEC_PF && user && t.process() != null) {
             if (t.process().space().growStack(cr2)) {
@@ -287,12 +300,12 @@ public final class Hypercalls implements HypercallHandler {
                 return Layout.FAULT_RETRY;
             }
         }
-        if (user && t.process() != null) {
-            kill(cpu, c, t, "exception " + vector + " at 0x" + Long.toHexString(rip) + " (cr2 0x"
+        if ((user || vector == Layout.VEC_DF && ukl) && t.process() != null) {
+            kill(cpu, c, t, Layout.vectorName(vector) + " at 0x" + Long.toHexString(rip) + " (cr2 0x"
                 + Long.toHexString(cr2) + ")");
             return Layout.FAULT_KILL;
         }
-        String what = vector == Layout.VEC_DF ? "double fault" : "exception " + vector;
+        String what = vector == Layout.VEC_DF ? "double fault" : "exception " + Layout.vectorName(vector);
         k.report(cpu, "kernel-fault", what + " in kernel mode at 0x" + Long.toHexString(rip) + ", cr2 0x"
             + Long.toHexString(cr2) + ", error 0x" + Long.toHexString(km.read64(regs + Layout.PT_ORIG_RAX)) + " in " + t);
         cpu.forceShutdown("kernel panic: " + what);
@@ -300,7 +313,11 @@ public final class Hypercalls implements HypercallHandler {
     }
 
     private void kill(Cpu cpu, int c, KTask t, String why) {
+        tasksKilled.increment();
         t.kill(why);
+        if (t.process() != null && t.process().recordExit(t.thread(), null)) {
+            t.process().recordMemoryHash(t.process().space().contentHash());
+        }
         sched.exit(t);
         k.needResched(c);
         k.consoleWrite(t, "killed: " + why + "\n");
@@ -348,6 +365,16 @@ public final class Hypercalls implements HypercallHandler {
             case Layout.SYS_FUTEX -> ret = futex(c, t, a0, (int) a1, a2, now);
             case Layout.SYS_EXIT -> {
                 t.exited(a0);
+                Process proc = t.process();
+                if (proc != null) {
+                    long[] gprs = new long[15];
+                    for (int i = 0; i < 15; i++) {
+                        gprs[i] = mem.load(p + 8L * i, 8);
+                    }
+                    if (proc.recordExit(t.thread(), gprs)) {
+                        proc.recordMemoryHash(proc.space().contentHash());
+                    }
+                }
                 sched.exit(t);
                 k.needResched(c);
                 ret = 0;
@@ -478,5 +505,14 @@ public final class Hypercalls implements HypercallHandler {
 
     public long stackGrowths() {
         return stackGrowths.sum();
+    }
+
+    /** Double faults of UKL tasks taken by the #DF hack. */
+    public long doubleFaults() {
+        return doubleFaults.sum();
+    }
+
+    public long tasksKilled() {
+        return tasksKilled.sum();
     }
 }

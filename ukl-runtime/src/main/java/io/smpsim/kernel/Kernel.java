@@ -3,6 +3,7 @@ package io.smpsim.kernel;
 import io.smpsim.apic.ApicBus;
 import io.smpsim.apic.X2Apic;
 import io.smpsim.asm.Assembler;
+import io.smpsim.check.EntryChecker;
 import io.smpsim.check.FlightRecorder;
 import io.smpsim.check.Violation;
 import io.smpsim.cpu.Cpu;
@@ -39,6 +40,7 @@ public final class Kernel {
     private final KernelMemory km;
     private final Scheduler scheduler;
     private final FlightRecorder recorder;
+    private final EntryChecker checker;
     private final long[] percpu;
     private final KTask[] idle;
     /** Tasks by id (the id is in the task struct): an allocation-free lookup for every hypercall. */
@@ -56,11 +58,15 @@ public final class Kernel {
     private Kernel(KernelConfig config, TraceSink trace) {
         this.config = config;
         this.machine = Machine.create(config.cores(), config.memory(), config.costs());
-        this.recorder = new FlightRecorder(config.cores(), trace);
-        machine.setTraceSink(recorder);
-        this.apics = ApicBus.install(machine, recorder);
         this.image = Assembler.assemble("kernel", KernelSources.forVariant(config.variant()), Layout.KERNEL_TEXT,
             Map.of(), KernelSources.includes());
+        Long entryStart = image.symbols().get("__entry_text_start");
+        Long entryEnd = image.symbols().get("__entry_text_end");
+        this.checker = new EntryChecker(new CheckerView(), machine.cpus().toArray(new Cpu[0]),
+            entryStart == null ? 0 : entryStart, entryEnd == null || entryStart == null ? 0 : entryEnd, trace);
+        this.recorder = new FlightRecorder(config.cores(), checker);
+        machine.setTraceSink(recorder);
+        this.apics = ApicBus.install(machine, recorder);
         machine.load(image, Layout.KERNEL_PHYS);
         this.km = new KernelMemory(machine.memory(), image);
         this.scheduler = new Scheduler(config.cores(), config.schedParams(), this::kick);
@@ -74,6 +80,48 @@ public final class Kernel {
         machine.setHypercallHandler(hypercalls);
         for (Cpu cpu : machine.cpus()) {
             cpu.setGsBaseCheck(this::gsBaseValid);
+        }
+    }
+
+    /** What the entry checker reads of this kernel (task structs, stacks, reports). */
+    private final class CheckerView implements EntryChecker.Context {
+        @Override
+        public long currentTask(int cpu) {
+            return pcpuRead(cpu, Layout.PCPU_CURRENT);
+        }
+
+        @Override
+        public boolean isUkl(long task) {
+            return km.read64(task + Layout.TASK_KIND) == Layout.KIND_UKL;
+        }
+
+        @Override
+        public long inUser(long task) {
+            return km.read64(task + Layout.TASK_IN_USER);
+        }
+
+        @Override
+        public boolean onKernelStack(long task, long rsp) {
+            long top = km.read64(task + Layout.TASK_STACK_TOP);
+            return rsp <= top && rsp > KernelMemory.kernelStackBottom(top);
+        }
+
+        @Override
+        public int istOf(int cpu, long rsp) {
+            return KernelMemory.istIndex(cpu, rsp);
+        }
+
+        @Override
+        public String describe(long task) {
+            KTask t = task(task);
+            return t == null ? "task@0x" + Long.toHexString(task) : t.toString();
+        }
+
+        @Override
+        public void violation(int cpu, String invariant, String message) {
+            Cpu c = machine.cpu(cpu);
+            report(c, invariant, message);
+            c.forceShutdown(invariant + ": " + message);
         }
     }
 
@@ -212,18 +260,41 @@ public final class Kernel {
     }
 
     /** Assembles (once) a user program linked at {@link Layout#USER_TEXT} and loads its image. */
-    public synchronized Program userProgram(String name, String source) {
-        Program p = userProgramImages.get(name);
+    public Program userProgram(String name, String source) {
+        return userProgram(name, source, false);
+    }
+
+    /**
+     * Assembles (once) a program for user tasks ({@code ukl} false: ENTER_KERNEL is syscall) or for
+     * UKL tasks (ENTER_KERNEL calls this kernel's ukl_entry_SYSCALL_64), and loads its image.
+     */
+    public synchronized Program userProgram(String name, String source, boolean ukl) {
+        String key = ukl ? name + "@ukl" : name;
+        Program p = userProgramImages.get(key);
         if (p != null) {
             return p;
         }
-        p = Assembler.assemble(name, List.of(new Assembler.Source(name, Layout.header()),
-            new Assembler.Source(name, source)), Layout.USER_TEXT, Map.of(), KernelSources.includes());
+        Map<String, Long> externals = Map.of();
+        if (ukl) {
+            Long entry = image.symbols().get("ukl_entry_SYSCALL_64");
+            if (entry == null) {
+                throw new IllegalArgumentException("entry variant " + config.variant() + " has no UKL tasks "
+                    + "(no ukl_entry_SYSCALL_64)");
+            }
+            externals = Map.of("ukl_entry_SYSCALL_64", entry);
+        }
+        p = Assembler.assemble(key, List.of(new Assembler.Source(name, Layout.userHeader(ukl)),
+            new Assembler.Source(name, source)), Layout.USER_TEXT, externals, KernelSources.includes());
         long phys = km.reserveProgram(p.end() - p.textBase());
         machine.load(p, phys);
-        userPrograms.put(name, new long[] {phys});
-        userProgramImages.put(name, p);
+        userPrograms.put(key, new long[] {phys});
+        userProgramImages.put(key, p);
         return p;
+    }
+
+    /** Whether this kernel's entry variant runs UKL tasks. */
+    public boolean hasUkl() {
+        return image.symbols().containsKey("ukl_entry_SYSCALL_64");
     }
 
     /**
@@ -237,24 +308,48 @@ public final class Kernel {
     /** As above; with {@code pin}, thread i may run only on its starting CPU (sched_setaffinity). */
     public Process spawnProcess(String name, Program program, String entry, int threads, long arg, int nice, int cpu,
                                 boolean pin) {
-        long phys = userPrograms.get(program.name())[0];
-        AddressSpace space = new AddressSpace(km, program, phys);
-        Process p = new Process(nextPid.getAndIncrement(), name, space);
+        return spawn(Layout.KIND_USER, name, program, entry, threads, arg, nice, cpu, pin);
+    }
+
+    /**
+     * A UKL process: its threads run {@code program} (built with {@code userProgram(.., true)}) at
+     * CPL 0 on their own user stacks, entering the kernel with {@code call ukl_entry_SYSCALL_64}.
+     */
+    public Process spawnUklProcess(String name, Program program, String entry, int threads, long arg, int nice,
+                                   int cpu, boolean pin) {
+        if (!hasUkl()) {
+            throw new IllegalArgumentException("entry variant " + config.variant() + " has no UKL tasks");
+        }
+        return spawn(Layout.KIND_UKL, name, program, entry, threads, arg, nice, cpu, pin);
+    }
+
+    private Process spawn(int kind, String name, Program program, String entry, int threads, long arg, int nice,
+                          int cpu, boolean pin) {
+        long[] phys = userPrograms.get(program.name());
+        if (phys == null) {
+            throw new IllegalArgumentException("program " + program.name() + " was not loaded by this kernel");
+        }
+        boolean ukl = kind == Layout.KIND_UKL;
+        AddressSpace space = new AddressSpace(km, program, phys[0]);
+        Process p = new Process(nextPid.getAndIncrement(), name, space, program, arg, ukl);
         for (int i = 0; i < threads; i++) {
-            KTask t = newTask(name + "/" + i, nice, false, Layout.KIND_USER, p, i, space.root());
+            KTask t = newTask(name + "/" + i, nice, false, kind, p, i, space.root());
             long stack = space.newStack();
             long regs = t.ptRegs();
             for (int off = 0; off < Layout.PT_SIZE; off += 8) {
                 km.write64(regs + off, 0);
             }
             km.write64(regs + Layout.PT_RIP, program.require(entry));
-            km.write64(regs + Layout.PT_CS, Layout.USER_CS);
+            km.write64(regs + Layout.PT_CS, ukl ? Layout.KERNEL_CS : Layout.USER_CS);
             km.write64(regs + Layout.PT_EFLAGS, 0x202);
             km.write64(regs + Layout.PT_RSP, stack);
-            km.write64(regs + Layout.PT_SS, Layout.USER_DS);
+            km.write64(regs + Layout.PT_SS, ukl ? Layout.KERNEL_DS : Layout.USER_DS);
             km.write64(regs + Layout.PT_RDI, i);
             km.write64(regs + Layout.PT_RSI, arg);
             km.write64(regs + Layout.PT_ORIG_RAX, -1);
+            if (ukl) {
+                km.write64(t.struct() + Layout.TASK_IN_USER, 1); // kernel context until ret_from_fork_ukl
+            }
             prepareFirstSwitch(t, regs);
             p.add(t);
             int on = (cpu + i) % config.cores();
@@ -370,6 +465,7 @@ public final class Kernel {
 
     /** Frees what a dead task owned once nothing runs on its stack. */
     void reap(KTask t) {
+        checker.taskDied(t.struct());
         km.freeKernelStack(t.stackTop());
         byId[t.id()] = null;
         km.freeKernelPage(t.struct());
@@ -407,6 +503,11 @@ public final class Kernel {
 
     public FlightRecorder recorder() {
         return recorder;
+    }
+
+    /** The entry-code invariant checker (and its per-boundary interrupt counts). */
+    public EntryChecker checker() {
+        return checker;
     }
 
     public List<KTask> tasks() {

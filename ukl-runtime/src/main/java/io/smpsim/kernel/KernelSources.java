@@ -19,9 +19,30 @@ import java.util.function.BiFunction;
 public final class KernelSources {
     private KernelSources() {}
 
-    /** The entry variants shipped with smpsim. */
+    /** The correct entry variants shipped with smpsim (DESIGN 8), baseline first. */
     public static List<String> shippedVariants() {
-        return List.of("linux-syscall");
+        return List.of("linux-syscall", "ukl-rfc", "ukl-kernel-cs", "ukl-ist-pf", "ukl-iret");
+    }
+
+    /** The deliberately broken variants (entry/mutants/NAME.S) the suite must catch. */
+    public static List<String> shippedMutants() {
+        return List.of("mutant-popf-early", "mutant-in-user-late", "mutant-no-in-user-on-irq",
+            "mutant-in-user-per-cpu", "mutant-df-schedules", "mutant-frame-off-by-8", "mutant-percpu-cached",
+            "mutant-user-mode-cs");
+    }
+
+    /** The resource path of a shipped variant or mutant, or null. */
+    static String shippedPath(String variant) {
+        if (variant.equals("linux-syscall")) {
+            return "entry/linux.S";
+        }
+        if (shippedVariants().contains(variant)) {
+            return "entry/" + variant + ".S";
+        }
+        if (shippedMutants().contains(variant)) {
+            return "entry/mutants/" + variant + ".S";
+        }
+        return null;
     }
 
     public static String resource(String path) {
@@ -46,15 +67,15 @@ public final class KernelSources {
     }
 
     static Assembler.Source variantSource(String variant) {
-        String shippedName = variant.equals("linux-syscall") ? "linux" : variant;
-        String shipped = resource("entry/" + shippedName + ".S");
-        if (shipped != null && !variant.endsWith(".S")) {
-            return new Assembler.Source("entry/" + shippedName + ".S", shipped);
+        String path = shippedPath(variant);
+        if (path != null) {
+            return new Assembler.Source(path, resource(path));
         }
         Path p = Path.of(variant);
-        if (!Files.isRegularFile(p)) {
+        if (!variant.endsWith(".S") || !Files.isRegularFile(p)) {
             throw new IllegalArgumentException("no entry variant `" + variant + "': the shipped ones are "
-                + String.join(", ", shippedVariants()) + ", or give a path to a .S file");
+                + String.join(", ", shippedVariants()) + " (mutants: " + String.join(", ", shippedMutants())
+                + "), or give a path to a .S file");
         }
         try {
             return new Assembler.Source(p.toString(), Files.readString(p));

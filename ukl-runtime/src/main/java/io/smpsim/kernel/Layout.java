@@ -22,6 +22,8 @@ public final class Layout {
     public static final long KERNEL_PHYS = 0x1000000L;
     public static final long USER_TEXT = 0x400000L;
     public static final long USER_STACK_TOP = 0x00007FFFFFFFF000L;
+    /** The end of the user half: a UKL task's own code and stacks lie below it. */
+    public static final long USER_HALF_END = 0x0000800000000000L;
     /** Each thread's user stack region (the stack grows down to region top - USER_STACK_MAX). */
     public static final long USER_STACK_REGION = 0x0000000100000000L;
     public static final long USER_STACK_MAX = 0x800000L;
@@ -50,7 +52,9 @@ public final class Layout {
     public static final int PCPU_IRQ_NESTING = 56;
     public static final int PCPU_IDLE = 64;
     public static final int PCPU_IN_USER = 72;
+    /** Two scratch slots for entry code that has no free register yet (interrupts off). */
     public static final int PCPU_SCRATCH = 80;
+    public static final int PCPU_SCRATCH2 = 88;
     public static final int PCPU_TSS = 0x200;
     public static final int PCPU_GDT = 0x300;
     public static final int PCPU_GDT_DESC = 0x380;
@@ -144,6 +148,8 @@ public final class Layout {
     public static final int V_BAD_STACK = 3;
     public static final int V_IN_USER = 4;
     public static final int V_UNEXPECTED = 5;
+    /** UKL_CS_MARK of the RFC: the application's pt_regs->cs, with RPL 3 so that user_mode() is true. */
+    public static final int UKL_APP_CS = 0xC3;
 
     // ---- system calls (Linux x86-64 numbers, and one of smpsim's own)
     public static final int SYS_WRITE = 1;
@@ -174,6 +180,20 @@ public final class Layout {
     public static final int MSR_X2APIC_EOI = 0x80B;
     public static final int MSR_X2APIC_SVR = 0x80F;
     public static final int MSR_X2APIC_LVT_TIMER = 0x832;
+
+    /** A vector's mnemonic (#PF, #DF ...) for messages. */
+    public static String vectorName(int vector) {
+        return io.smpsim.isa.Vector.name(vector);
+    }
+
+    /**
+     * The header of a user program: the layout, and ENTER_KERNEL, the way this kind of task enters
+     * the kernel: {@code syscall} at CPL 3, {@code call ukl_entry_SYSCALL_64} for a UKL task.
+     */
+    public static String userHeader(boolean ukl) {
+        return header() + "        .macro ENTER_KERNEL\n        " + (ukl ? "call ukl_entry_SYSCALL_64" : "syscall")
+            + "\n        .endm\n";
+    }
 
     /** The generated {@code layout.S}: one {@code .set NAME, value} per constant above. */
     public static String header() {

@@ -9,6 +9,10 @@ import io.smpsim.program.Program;
 public final class Workloads {
     private Workloads() {}
 
+    /** The shipped workload programs (resources kernel/user/NAME.S). */
+    public static final java.util.List<String> SHIPPED = java.util.List.of("nullcalls", "compute", "pingpong", "spin",
+        "stack", "mixed", "futexhang", "yield");
+
     /** Loads a shipped user program into a kernel (once). */
     public static Program program(Kernel k, String name) {
         String src = KernelSources.resource("user/" + name + ".S");
@@ -16,6 +20,15 @@ public final class Workloads {
             throw new IllegalArgumentException("no shipped workload `" + name + "'");
         }
         return k.userProgram(name, src);
+    }
+
+    /** Loads a shipped user program built for UKL tasks (ENTER_KERNEL calls ukl_entry_SYSCALL_64). */
+    public static Program uklProgram(Kernel k, String name) {
+        String src = KernelSources.resource("user/" + name + ".S");
+        if (src == null) {
+            throw new IllegalArgumentException("no shipped workload `" + name + "'");
+        }
+        return k.userProgram(name, src, true);
     }
 
     /** compute(n) as the kernel computes it: the sum of (i * i) ^ (i >> 3) for i < n. */

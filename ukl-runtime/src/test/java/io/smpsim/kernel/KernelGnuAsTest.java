@@ -25,11 +25,21 @@ class KernelGnuAsTest {
 
     void writeShippedSources() throws IOException {
         Files.writeString(dir.resolve("calling.S"), KernelSources.resource("calling.S"));
+        Files.createDirectories(dir.resolve("entry"));
+        Files.writeString(dir.resolve("entry/entry_64.S"), KernelSources.resource("entry/entry_64.S"));
     }
 
     void assertSame(String name, List<Assembler.Source> sources, long base) throws IOException {
-        Program p = Assembler.assemble(name, sources, base, Map.of(), KernelSources.includes());
+        assertSame(name, sources, base, Map.of());
+    }
+
+    /** Externals are given to GNU as as absolute symbols (.set) in front of the sources. */
+    void assertSame(String name, List<Assembler.Source> sources, long base, Map<String, Long> externals)
+        throws IOException {
+        Program p = Assembler.assemble(name, sources, base, externals, KernelSources.includes());
         StringBuilder all = new StringBuilder();
+        externals.forEach((sym, v) -> all.append("        .set ").append(sym).append(", 0x")
+            .append(Long.toHexString(v)).append("\n"));
         for (Assembler.Source s : sources) {
             all.append(s.text()).append("\n        .text\n");
         }
@@ -45,14 +55,22 @@ class KernelGnuAsTest {
         for (String v : KernelSources.shippedVariants()) {
             assertSame("kernel-" + v, KernelSources.forVariant(v), Layout.KERNEL_TEXT);
         }
+        for (String v : KernelSources.shippedMutants()) {
+            assertSame("kernel-" + v, KernelSources.forVariant(v), Layout.KERNEL_TEXT);
+        }
     }
 
     @Test
-    void everyUserWorkload() throws IOException {
+    void everyUserWorkloadForUserAndUklTasks() throws IOException {
         writeShippedSources();
-        for (String w : List.of("nullcalls", "compute", "pingpong", "spin", "stack", "mixed", "futexhang", "yield")) {
-            assertSame(w, List.of(new Assembler.Source("layout.S", Layout.header()),
-                new Assembler.Source(w + ".S", KernelSources.resource("user/" + w + ".S"))), Layout.USER_TEXT);
+        long uklEntry = Assembler.assemble("kernel", KernelSources.forVariant("ukl-rfc"), Layout.KERNEL_TEXT, Map.of(),
+            KernelSources.includes()).require("ukl_entry_SYSCALL_64");
+        for (String w : Workloads.SHIPPED) {
+            String src = KernelSources.resource("user/" + w + ".S");
+            assertSame(w, List.of(new Assembler.Source("layout.S", Layout.userHeader(false)),
+                new Assembler.Source(w + ".S", src)), Layout.USER_TEXT);
+            assertSame(w + "@ukl", List.of(new Assembler.Source("layout.S", Layout.userHeader(true)),
+                new Assembler.Source(w + ".S", src)), Layout.USER_TEXT, Map.of("ukl_entry_SYSCALL_64", uklEntry));
         }
     }
 }

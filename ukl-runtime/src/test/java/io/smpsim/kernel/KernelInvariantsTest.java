@@ -17,12 +17,12 @@ class KernelInvariantsTest {
     @TempDir
     Path dir;
 
-    /** The shipped linux-syscall variant with one edit. */
+    /** The shipped linux-syscall variant with one edit: a user's own entry file (--entry). */
     Path mutant(String name, String from, String to) throws IOException {
-        String src = KernelSources.resource("entry/linux.S");
+        String src = KernelSources.resource("entry/entry_64.S");
         assertTrue(src.contains(from), "the edit applies");
         Path p = dir.resolve(name + ".S");
-        Files.writeString(p, src.replaceFirst(java.util.regex.Pattern.quote(from),
+        Files.writeString(p, "        .set UKL_TASKS, 0\n" + src.replaceFirst(java.util.regex.Pattern.quote(from),
             java.util.regex.Matcher.quoteReplacement(to)));
         return p;
     }

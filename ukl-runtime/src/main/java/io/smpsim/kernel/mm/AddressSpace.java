@@ -21,6 +21,8 @@ public final class AddressSpace {
     private final List<Long> owned = new ArrayList<>();
     private final long root;
     private final long heapStart;
+    private final long dataStart;
+    private final long dataEnd;
     private long brk;
     private final List<long[]> stacks = new ArrayList<>(); // {top, lowest mapped}
     private long stackPagesMapped;
@@ -68,6 +70,8 @@ public final class AddressSpace {
             mem.write(frame, page);
             tables.map4k(root, va, frame, Paging.RW | Paging.US | Paging.NX);
         }
+        this.dataStart = program.dataBase();
+        this.dataEnd = program.end();
         this.heapStart = (program.end() + 0xFFF) & ~0xFFFL;
         this.brk = heapStart;
     }
@@ -163,6 +167,29 @@ public final class AddressSpace {
             return null;
         }
         return km.memory().load(pa, 4);
+    }
+
+    /**
+     * A hash of what the program computed into memory: its data and bss, and the heap up to the
+     * break (not the stacks, whose dead area below RSP holds whatever interrupt frames left there).
+     */
+    public synchronized long contentHash() {
+        long h = 0xcbf29ce484222325L;
+        h = hashRange(h, dataStart, dataEnd);
+        h = hashRange(h, heapStart, brk);
+        return h;
+    }
+
+    private long hashRange(long h, long from, long to) {
+        PhysicalMemory mem = km.memory();
+        for (long va = from; va < to; ) {
+            long pageEnd = Math.min(to, (va | 0xFFF) + 1);
+            long pa = tables.physical(root, va);
+            for (; va < pageEnd; va++) {
+                h = (h ^ (pa < 0 ? 0x100 : mem.load(pa++, 1))) * 0x100000001b3L;
+            }
+        }
+        return h;
     }
 
     /** Returns every frame to the allocator. */

@@ -154,6 +154,15 @@ public final class KernelMemory {
         return top - Layout.KSTACK_SIZE;
     }
 
+    /** The IST index (1..7) of {@code cpu}'s IST stack that {@code rsp} lies on (guard page included), or 0. */
+    public static int istIndex(int cpu, long rsp) {
+        long off = rsp - (Layout.VMAP_IST + cpu * Layout.IST_CPU_SLOT);
+        if (off <= 0 || off > Layout.IST_CPU_SLOT) {
+            return 0;
+        }
+        return (int) ((off - 1) / Layout.IST_SLOT) + 1;
+    }
+
     /** Maps the IST stacks of a CPU (each over a guard page); returns the tops indexed 1..7. */
     public long[] allocateIstStacks(int cpu) {
         long[] tops = new long[8];
