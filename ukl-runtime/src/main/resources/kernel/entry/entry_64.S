@@ -67,13 +67,13 @@
 
         .include "calling.S"
 
-# in_user of the task whose struct is in \task. (The per-CPU mutant keeps the value that entry code
-# decides on in the per-CPU area, and mirrors each write into the task, where the checker reads it.)
+# in_user of the task whose struct is in \task.
         .macro SET_IN_USER value, task
         .if MUTANT_IN_USER_PER_CPU
-        movq $\value, %gs:PCPU_IN_USER
-        .endif
+        movq $\value, %gs:PCPU_IN_USER          # MUTANT: the CPU's in_user, not the task's
+        .else
         movq $\value, TASK_IN_USER(\task)
+        .endif
         .endm
 
         .macro CMP_IN_USER value, task

@@ -49,6 +49,7 @@ public final class Scheduler {
     private final Kicker kicker;
     private final List<Task> tasks = new CopyOnWriteArrayList<>();
     private final AtomicLong migrations = new AtomicLong();
+    private final AtomicLong cpuChanges = new AtomicLong();
     private final AtomicLong wakeupsRemote = new AtomicLong();
     private final AtomicLong wakeupsLocal = new AtomicLong();
     private final AtomicLong wakeupsCrossCpu = new AtomicLong();
@@ -117,6 +118,14 @@ public final class Scheduler {
 
     public List<Task> tasks() {
         return List.copyOf(tasks);
+    }
+
+    /** Drops a dead task the kernel has reaped, so long runs keep no trace of every task they ran. */
+    public void forget(Task t) {
+        if (t.state() != Task.State.DEAD) {
+            throw new IllegalStateException(t + " is not dead");
+        }
+        tasks.remove(t);
     }
 
     // ------------------------------------------------------------------ accounting
@@ -222,6 +231,7 @@ public final class Scheduler {
             rq.switches++;
             if (next.cpu != rq.cpu && next.cpu >= 0 && !next.isIdle()) {
                 next.migrations++;
+                cpuChanges.incrementAndGet();
             }
         }
         if (next.wokenAt >= 0) {
@@ -517,8 +527,14 @@ public final class Scheduler {
         }
     }
 
+    /** Tasks the load balancer moved. */
     public long migrations() {
         return migrations.get();
+    }
+
+    /** Times a task ran on a different CPU than the last time (balancing and wakeup placement). */
+    public long taskMigrations() {
+        return cpuChanges.get();
     }
 
     public long remoteWakeups() {

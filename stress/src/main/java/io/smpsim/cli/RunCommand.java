@@ -10,6 +10,7 @@ import io.smpsim.cpu.CpuDump;
 import io.smpsim.isa.Reg;
 import io.smpsim.machine.BareMetal;
 import io.smpsim.machine.Machine;
+import io.smpsim.machine.ExecutorKind;
 import io.smpsim.machine.RunLimits;
 import io.smpsim.machine.RunResult;
 import io.smpsim.program.Program;

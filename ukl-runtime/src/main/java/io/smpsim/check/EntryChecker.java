@@ -76,7 +76,7 @@ public final class EntryChecker implements TraceSink {
         if (type == TraceEvent.DELIVERED) {
             delivered(cpu, rip, a, b);
         } else if (type == TraceEvent.IRET) {
-            iret(cpu, b);
+            iret(cpu, a, b);
         }
         next.event(cpu, type, cycles, rip, a, b);
     }
@@ -126,7 +126,7 @@ public final class EntryChecker implements TraceSink {
         boolean ukl = ctx.isUkl(task);
         if (cpl == 3) {
             if (ukl) {
-                ctx.violation(cpu, "ukl-cpl3", at + ": UKL task " + ctx.describe(task) + " ran at CPL 3");
+                ctx.violation(cpu, "ukl-cpl3", at + ": UKL " + ctx.describe(task) + " ran at CPL 3");
             } else if (iu != IN_USER_NONE) {
                 ctx.violation(cpu, "in-user", at + ": " + ctx.describe(task) + " is not a UKL task but in_user = " + iu);
             }
@@ -150,13 +150,13 @@ public final class EntryChecker implements TraceSink {
                     + (onUser ? " is the user stack" : " is not the kernel stack") + " of " + ctx.describe(task));
             }
         } else {
-            ctx.violation(cpu, "in-user", at + ": UKL task " + ctx.describe(task) + " has in_user = " + iu);
+            ctx.violation(cpu, "in-user", at + ": UKL " + ctx.describe(task) + " has in_user = " + iu);
         }
     }
 
     // ------------------------------------------------------------------ iretq
 
-    private void iret(int cpu, long frame) {
+    private void iret(int cpu, long newRip, long frame) {
         int ist = ctx.istOf(cpu, frame);
         if (ist != 0) {
             istOwner[cpu][ist] = 0; // a paranoid return: the IST stack is free again
@@ -164,7 +164,7 @@ public final class EntryChecker implements TraceSink {
         }
         Cpu c = cpus[cpu];
         long task = ctx.currentTask(cpu);
-        contextCheck(cpu, task, c.cpl(), c.reg(Reg.RSP), "iretq to 0x" + Long.toHexString(c.rip()));
+        contextCheck(cpu, task, c.cpl(), c.reg(Reg.RSP), "iretq to 0x" + Long.toHexString(newRip));
     }
 
     // ------------------------------------------------------------------ hypercalls

@@ -39,6 +39,7 @@ public final class Hypercalls implements HypercallHandler {
     private final LongAdder futexWaits = new LongAdder();
     private final LongAdder stackGrowths = new LongAdder();
     private final LongAdder doubleFaults = new LongAdder();
+    private final LongAdder migratedInKernel = new LongAdder();
     private final LongAdder tasksKilled = new LongAdder();
     /** The next cycle count at which some ticking CPU runs the periodic checks. */
     private final AtomicLong nextCheck = new AtomicLong();
@@ -142,12 +143,20 @@ public final class Hypercalls implements HypercallHandler {
     // ------------------------------------------------------------------ boot, scheduling, idle
 
     private long boot(int c, long now) {
+        if (k.config().sequential()) {
+            timers[c].nextTick = Long.MAX_VALUE;
+            return 0; // no periodic tick: the timer stays disarmed until a sleeper needs it
+        }
         timers[c].nextTick = now + tick;
         return timers[c].nextTick;
     }
 
     private long pick(Cpu cpu, int c) {
         KTask prev = k.currentTask(c);
+        if (prev.kind() != Layout.KIND_KERNEL) {
+            // below a second pt_regs: schedule() was reached from an interrupt inside a system call
+            prev.preemptedInKernelOn = cpu.reg(Reg.RSP) < prev.ptRegs() - Layout.PT_SIZE ? c : -1;
+        }
         Task next = sched.pickNext(c, cpu.cycles());
         KTask n = (KTask) next;
         if (n != prev) {
@@ -164,6 +173,13 @@ public final class Hypercalls implements HypercallHandler {
             return;
         }
         sched.finishSwitch(c, prev, cpu.cycles());
+        KTask cur = k.currentTask(c);
+        if (cur.preemptedInKernelOn >= 0) {
+            if (cur.preemptedInKernelOn != c) {
+                migratedInKernel.increment(); // resumes inside its system call on another CPU
+            }
+            cur.preemptedInKernelOn = -1;
+        }
         if (prev.state() == Task.State.DEAD) {
             k.reap(prev);
         }
@@ -192,7 +208,8 @@ public final class Hypercalls implements HypercallHandler {
                 KTask cur = k.currentTask(c);
                 if (resched) {
                     k.needResched(c);
-                    boolean inKernel = (km.read64(regs + Layout.PT_CS) & 3) == 0;
+                    // by the interrupted RIP, not CS: a UKL application runs at CPL 0 in the user half
+                    boolean inKernel = Long.compareUnsigned(km.read64(regs + Layout.PT_RIP), Layout.USER_HALF_END) >= 0;
                     if (cur != null && cur.kind() != Layout.KIND_KERNEL && inKernel) {
                         preemptionsInKernel.increment(); // the tick caught a task inside a system call
                     }
@@ -226,7 +243,8 @@ public final class Hypercalls implements HypercallHandler {
     /** The next deadline: the tick while there is work here, else only the next sleeper (NO_HZ). */
     private long rearm(int c, long now) {
         CpuTimers t = timers[c];
-        boolean busy = sched.runnable(c) > 0 || !k.currentTask(c).isIdle() || k.pcpuRead(c, Layout.PCPU_NEED_RESCHED) != 0;
+        boolean busy = !k.config().sequential() && (sched.runnable(c) > 0 || !k.currentTask(c).isIdle()
+            || k.pcpuRead(c, Layout.PCPU_NEED_RESCHED) != 0);
         long next = busy ? Math.min(now + tick, t.next()) : t.next();
         t.nextTick = next;
         return next == Long.MAX_VALUE ? 0 : next;
@@ -317,6 +335,7 @@ public final class Hypercalls implements HypercallHandler {
         t.kill(why);
         if (t.process() != null && t.process().recordExit(t.thread(), null)) {
             t.process().recordMemoryHash(t.process().space().contentHash());
+            k.processFinished(t.process(), c);
         }
         sched.exit(t);
         k.needResched(c);
@@ -373,6 +392,7 @@ public final class Hypercalls implements HypercallHandler {
                     }
                     if (proc.recordExit(t.thread(), gprs)) {
                         proc.recordMemoryHash(proc.space().contentHash());
+                        k.processFinished(proc, c);
                     }
                 }
                 sched.exit(t);
@@ -398,6 +418,12 @@ public final class Hypercalls implements HypercallHandler {
         long nsec = java.nio.ByteBuffer.wrap(ts).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
         if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
             return Layout.EINVAL;
+        }
+        if (k.config().sequential()) {
+            if (sched.yield(c, now)) { // no timer may interrupt a sequential run: a sleep only yields
+                k.needResched(c);
+            }
+            return 0;
         }
         double cyclesPerNs = k.config().cyclesPerSecond() / 1e9;
         long deadline = now + Math.max(1, (long) ((sec * 1e9 + nsec) * cyclesPerNs));
@@ -510,6 +536,11 @@ public final class Hypercalls implements HypercallHandler {
     /** Double faults of UKL tasks taken by the #DF hack. */
     public long doubleFaults() {
         return doubleFaults.sum();
+    }
+
+    /** Tasks preempted inside a system call that resumed it on another CPU. */
+    public long migratedInsideSyscalls() {
+        return migratedInKernel.sum();
     }
 
     public long tasksKilled() {

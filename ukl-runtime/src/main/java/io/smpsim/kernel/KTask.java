@@ -17,6 +17,8 @@ public final class KTask extends Task {
     private final long ptRegsPhys;
     private volatile long exitCode = Long.MIN_VALUE;
     private volatile boolean killed;
+    /** The CPU this task was switched out on while inside the kernel (preempted in a system call), or -1. */
+    int preemptedInKernelOn = -1;
     private volatile String killReason;
 
     KTask(int id, String name, int nice, boolean idle, int kind, long struct, long stackTop, long ptRegsPhys,

@@ -48,7 +48,11 @@ public final class Kernel {
     private final List<KTask> tasks = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, long[]> userPrograms = new HashMap<>(); // name -> {phys}
     private final Map<String, Program> userProgramImages = new HashMap<>();
+    private final Map<String, String> userProgramSources = new HashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    private final java.util.ArrayDeque<Integer> freeIds = new java.util.ArrayDeque<>();
+    private volatile boolean running;
+    private volatile java.util.function.BiConsumer<Process, Integer> processFinished = (p, cpu) -> { };
     private final AtomicInteger nextPid = new AtomicInteger(100);
     private final List<Violation> violations = Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder console = new StringBuilder();
@@ -218,7 +222,10 @@ public final class Kernel {
 
     /** Allocates a task struct and kernel stack. */
     private KTask newTask(String name, int nice, boolean isIdle, int kind, Process process, int thread, long cr3) {
-        int id = nextId.getAndIncrement();
+        int id;
+        synchronized (freeIds) {
+            id = freeIds.isEmpty() ? nextId.getAndIncrement() : freeIds.pop(); // ids of reaped tasks are reused
+        }
         long struct = km.allocateKernelPage();
         long top = km.allocateKernelStack();
         KTask t = new KTask(id, name, nice, isIdle, kind, struct, top, km.physical(top - Layout.PT_SIZE), process,
@@ -289,7 +296,13 @@ public final class Kernel {
         machine.load(p, phys);
         userPrograms.put(key, new long[] {phys});
         userProgramImages.put(key, p);
+        userProgramSources.put(key, source);
         return p;
+    }
+
+    /** The source a loaded user program was assembled from (its name is the program's name). */
+    public synchronized String programSource(Program p) {
+        return userProgramSources.get(p.name());
     }
 
     /** Whether this kernel's entry variant runs UKL tasks. */
@@ -331,7 +344,7 @@ public final class Kernel {
         }
         boolean ukl = kind == Layout.KIND_UKL;
         AddressSpace space = new AddressSpace(km, program, phys[0]);
-        Process p = new Process(nextPid.getAndIncrement(), name, space, program, arg, ukl);
+        Process p = new Process(nextPid.getAndIncrement(), name, space, program, entry, arg, ukl);
         for (int i = 0; i < threads; i++) {
             KTask t = newTask(name + "/" + i, nice, false, kind, p, i, space.root());
             long stack = space.newStack();
@@ -363,7 +376,24 @@ public final class Kernel {
 
     private void start(KTask t, int cpu) {
         scheduler.spawn(t, cpu, machine.cpu(cpu).cycles());
-        pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
+        if (running) {
+            // spawned during a run (from a hypercall): a reschedule IPI gets an idle CPU to look
+            apics.apic(cpu).acceptFixed(Layout.VEC_RESCHEDULE);
+        } else {
+            pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
+        }
+    }
+
+    /**
+     * Called on the CPU where the last thread of a process ended, inside that hypercall: a stress
+     * run checks the process against the oracle there and may spawn its successor.
+     */
+    public void onProcessFinished(java.util.function.BiConsumer<Process, Integer> listener) {
+        this.processFinished = listener;
+    }
+
+    void processFinished(Process p, int cpu) {
+        processFinished.accept(p, cpu);
     }
 
     // ------------------------------------------------------------------ running
@@ -371,7 +401,13 @@ public final class Kernel {
     /** Runs the machine until the limits, a stop, a violation or quiescence. */
     public RunResult run(Executor executor, RunLimits limits) {
         this.limits = limits;
-        RunResult r = executor.run(machine, limits);
+        running = true;
+        RunResult r;
+        try {
+            r = executor.run(machine, limits);
+        } finally {
+            running = false;
+        }
         if (r.outcome() == RunResult.Outcome.ALL_STOPPED && violations.isEmpty()) {
             // every CPU halted with nothing that can wake it: tasks that are still asleep will never
             // run again (a lost wakeup, or a deadlock)
@@ -388,6 +424,11 @@ public final class Kernel {
             }
         }
         return r;
+    }
+
+    /** Reports a violation found outside the kernel's own checks (the oracle) and stops the run. */
+    public void reportViolation(int cpu, String invariant, String message) {
+        report(machine.cpu(cpu), invariant, message);
     }
 
     void stopRun(String why) {
@@ -421,6 +462,15 @@ public final class Kernel {
 
     void needResched(int cpu) {
         pcpuWrite(cpu, Layout.PCPU_NEED_RESCHED, 1);
+    }
+
+    /**
+     * What a remote wakeup that preempts {@code cpu} does: set its need_resched, then send the
+     * reschedule IPI (the flag is visible before the interrupt arrives, as in Linux).
+     */
+    public void requestReschedule(int cpu) {
+        needResched(cpu);
+        apics.apic(cpu).acceptFixed(Layout.VEC_RESCHEDULE);
     }
 
     /** The task whose struct is at {@code struct}, or null. */
@@ -467,8 +517,16 @@ public final class Kernel {
     void reap(KTask t) {
         checker.taskDied(t.struct());
         km.freeKernelStack(t.stackTop());
+        for (Cpu c : machine.cpus()) {
+            c.requestTlbFlush(); // the stack's slot may be reused: no CPU may keep a stale translation
+        }
         byId[t.id()] = null;
         km.freeKernelPage(t.struct());
+        tasks.remove(t);
+        scheduler.forget(t);
+        synchronized (freeIds) {
+            freeIds.push(t.id());
+        }
         Process p = t.process();
         if (p != null && p.threadEnded()) {
             p.space().free();

@@ -15,6 +15,7 @@ public final class Process {
     private final String name;
     private final AddressSpace space;
     private final Program program;
+    private final String entry;
     private final long arg;
     private final boolean ukl;
     private final List<KTask> threads = new ArrayList<>();
@@ -23,11 +24,12 @@ public final class Process {
     private int exits;
     private long memoryHash;
 
-    Process(int pid, String name, AddressSpace space, Program program, long arg, boolean ukl) {
+    Process(int pid, String name, AddressSpace space, Program program, String entry, long arg, boolean ukl) {
         this.pid = pid;
         this.name = name;
         this.space = space;
         this.program = program;
+        this.entry = entry;
         this.arg = arg;
         this.ukl = ukl;
     }
@@ -46,6 +48,11 @@ public final class Process {
 
     public Program program() {
         return program;
+    }
+
+    /** The symbol every thread started at. */
+    public String entry() {
+        return entry;
     }
 
     /** The argument every thread started with (RSI). */

@@ -11,7 +11,7 @@ public final class Workloads {
 
     /** The shipped workload programs (resources kernel/user/NAME.S). */
     public static final java.util.List<String> SHIPPED = java.util.List.of("nullcalls", "compute", "pingpong", "spin",
-        "stack", "mixed", "futexhang", "yield");
+        "stack", "mixed", "futexhang", "yield", "stressmix");
 
     /** Loads a shipped user program into a kernel (once). */
     public static Program program(Kernel k, String name) {

@@ -1,10 +1,10 @@
 # MUTANT of ukl-rfc: in_user kept per CPU instead of per task.
-# What is wrong: the entry code decides "application or kernel?" from a per-CPU in_user. When a
-# task preempted inside a system call resumes on a CPU where another task last returned to its
-# application, the CPU says 2 although this task is in the kernel: its next interrupt moves its
-# frame over its own pt_regs and returns to kernel code with in_user = 2. (Each write is mirrored
-# into the task, where the contract says the checker reads in_user.)
-# The suite must report: a return to kernel context with in_user 2.
+# What is wrong: in_user is state of the task (which context it was in when it stopped running),
+# but this variant keeps one value per CPU. A task that is not running has no in_user at all, so
+# anything that asks a preempted or migrating task where it was (the checker, as ptrace or perf
+# would) gets another task's answer; and the value is wrong for every task switched while in its
+# application (a #DF path that has to sleep). The contract puts in_user at TASK_IN_USER.
+# The suite must report: in_user that does not match the context the task is in.
         .set UKL_TASKS, 1
         .set UKL_DF_HACK, 1
         .set MUTANT_IN_USER_PER_CPU, 1

@@ -24,6 +24,7 @@ public final class KernelMemory {
     private final long programAreaStart;
     private long programAreaNext;
     private final AtomicLong stackSlots = new AtomicLong();
+    private final java.util.ArrayDeque<Long> freeStackSlots = new java.util.ArrayDeque<>();
 
     /** Builds the kernel's page tables for a kernel image loaded at {@link Layout#KERNEL_PHYS}. */
     public KernelMemory(PhysicalMemory mem, Program kernel) {
@@ -131,15 +132,22 @@ public final class KernelMemory {
         mem.write64(physical(va), v);
     }
 
-    /** A kernel stack of {@link Layout#KSTACK_SIZE} over an unmapped guard page; returns its top. */
+    /**
+     * A kernel stack of {@link Layout#KSTACK_SIZE} over an unmapped guard page; returns its top.
+     * Slots of freed stacks are reused (a long run keeps its page tables bounded); the caller of
+     * {@link #freeKernelStack} must have every CPU flush its TLB before a slot can be reused.
+     */
     public long allocateKernelStack() {
-        long slot = stackSlots.getAndIncrement(); // slots are never reused: no stale TLB entry can alias
+        long slot;
+        synchronized (freeStackSlots) {
+            slot = freeStackSlots.isEmpty() ? stackSlots.getAndIncrement() : freeStackSlots.pop();
+        }
         long base = Layout.VMAP_STACKS + slot * Layout.KSTACK_SLOT + Paging.PAGE_SIZE;
         mapStack(base, Layout.KSTACK_SIZE);
         return base + Layout.KSTACK_SIZE;
     }
 
-    /** Frees the pages of a kernel stack (by its top); the addresses are not reused. */
+    /** Frees the pages of a kernel stack (by its top) and its slot. */
     public void freeKernelStack(long top) {
         for (long va = top - Layout.KSTACK_SIZE; va < top; va += Paging.PAGE_SIZE) {
             long pa = tables.unmap4k(root, va);
@@ -147,6 +155,14 @@ public final class KernelMemory {
                 frames.free(pa);
             }
         }
+        synchronized (freeStackSlots) {
+            freeStackSlots.push((top - Layout.KSTACK_SIZE - Paging.PAGE_SIZE - Layout.VMAP_STACKS) / Layout.KSTACK_SLOT);
+        }
+    }
+
+    /** Kernel stack slots ever used (the high-water mark of tasks alive at once, plus idle tasks). */
+    public long stackSlotsUsed() {
+        return stackSlots.get();
     }
 
     /** The lowest address of the kernel stack whose top is given. */

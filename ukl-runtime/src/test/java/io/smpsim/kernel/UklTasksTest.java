@@ -11,10 +11,15 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class UklSmokeTest {
+/**
+ * UKL tasks on every UKL variant: application code at CPL 0 making system calls with
+ * {@code call ukl_entry_SYSCALL_64}, growing its stack on demand (through the #DF hack, or through
+ * #PF on its own IST stack for ukl-ist-pf) and computing inside the kernel, with right results.
+ */
+class UklTasksTest {
     @ParameterizedTest
     @ValueSource(strings = {"ukl-rfc", "ukl-kernel-cs", "ukl-ist-pf", "ukl-iret"})
-    void nullcalls(String variant) {
+    void nullCallsStackGrowthAndComputeGiveTheirChecksums(String variant) {
         Kernel k = Kernel.create(KernelConfig.defaults(2).withVariant(variant).withHz(20_000));
         Program p = Workloads.uklProgram(k, "nullcalls");
         Process proc = k.spawnUklProcess("n", p, "_start", 2, 1000, 0, 0, false);
@@ -31,9 +36,13 @@ class UklSmokeTest {
         for (KTask t : cpp.threads()) {
             assertEquals(Workloads.computeChecksum(20), t.exitCode(), t.toString());
         }
-        System.out.println(variant + ": dfs " + k.hypercalls().doubleFaults() + " growths " + k.hypercalls().stackGrowths()
-            + " app entries " + k.checker().applicationEntries() + " kernel " + k.checker().kernelEntries()
-            + " ist " + k.checker().istEntries());
         assertTrue(k.allExited());
+        // the stack workload touches 128 new pages below its stack: each one a fault the kernel fixes
+        assertEquals(128, k.hypercalls().stackGrowths());
+        boolean istPf = variant.equals("ukl-ist-pf");
+        assertEquals(istPf ? 0 : 128, k.hypercalls().doubleFaults(),
+            istPf ? "#PF has its own IST stack: no double fault" : "every growth is a #DF of a UKL task");
+        assertEquals(128, k.checker().istEntries(), "each fault ran on an IST stack (#DF, or #PF for ukl-ist-pf)");
+        assertTrue(k.checker().applicationEntries() > 0, "interrupts that found the application running");
     }
 }

@@ -1,8 +1,4 @@
-package io.smpsim.cli;
-
-import io.smpsim.machine.DeterministicExecutor;
-import io.smpsim.machine.Executor;
-import io.smpsim.machine.ThreadedExecutor;
+package io.smpsim.machine;
 
 /** The --executor choices. */
 public enum ExecutorKind {
