@@ -15,6 +15,8 @@ final class RunQueue {
     long queuedWeight;
     int ticks;
     long switches;
+    /** Cycles charged to tasks other than the idle task (utilisation). */
+    long busy;
     long migrationsIn;
 
     RunQueue(int cpu, int capacity) {

@@ -142,6 +142,7 @@ public final class Scheduler {
         }
         cur.execStart = now;
         cur.sumExec += delta;
+        rq.busy += delta;
         cur.vruntime += delta * NiceWeights.NICE_0 / cur.weight();
         rq.updateMinVruntime();
     }
@@ -548,6 +549,14 @@ public final class Scheduler {
 
     public long localWakeups() {
         return wakeupsLocal.get();
+    }
+
+    /** Cycles this CPU spent running tasks other than its idle task, as charged so far. */
+    public long busyCycles(int cpu) {
+        RunQueue rq = rqs[cpu];
+        synchronized (rq) {
+            return rq.busy;
+        }
     }
 
     public long switches(int cpu) {

@@ -1,6 +1,7 @@
 package io.smpsim.cli;
 
 import io.smpsim.asm.AsmException;
+import io.smpsim.report.ReportException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The top-level {@code smpsim} command and its error handling. */
 @Command(name = "smpsim", mixinStandardHelpOptions = true, versionProvider = SmpsimCommand.Version.class,
     description = "Multi-core x86-64 simulator for stress-testing the UKL system-call entry path.",
-    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StressCommand.class, ReplayCommand.class, VariantsCommand.class, SoakCommand.class,
+        MergeCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class SmpsimCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,7 +25,7 @@ public final class SmpsimCommand implements Runnable {
         CommandLine cl = new CommandLine(new SmpsimCommand());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof UsageException || ex instanceof AsmException) {
+            if (ex instanceof UsageException || ex instanceof AsmException || ex instanceof ReportException) {
                 err.println(ex.getMessage());
                 return ExitCodes.USAGE;
             }
