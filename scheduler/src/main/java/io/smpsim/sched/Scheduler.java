@@ -258,10 +258,10 @@ public final class Scheduler {
      */
     public void finishSwitch(int cpu, Task prev, long now) {
         synchronized (prev) {
-            prev.onCpu = false;
-            if (prev.state == Task.State.RUNNABLE && prev.queuedOn < 0 && !prev.onWakeList && !prev.isIdle()) {
-                RunQueue rq = rqs[cpu];
-                synchronized (rq) {
+            RunQueue rq = rqs[cpu];
+            synchronized (rq) { // leaving the CPU and joining the queue are one step to the invariant check
+                prev.onCpu = false;
+                if (prev.state == Task.State.RUNNABLE && prev.queuedOn < 0 && !prev.onWakeList && !prev.isIdle()) {
                     placeWoken(rq, prev);
                     rq.enqueue(prev);
                 }
@@ -351,24 +351,30 @@ public final class Scheduler {
             if (t.cpu >= 0 && t.cpu != fromCpu) {
                 wakeupsCrossCpu.incrementAndGet();
             }
-            t.state = Task.State.RUNNABLE;
             if (t.onCpu) {
+                t.state = Task.State.RUNNABLE; // its own finishSwitch queues it
                 return WakeResult.WOKEN;
             }
             int target = selectCpu(t, fromCpu);
+            RunQueue rq = rqs[target];
+            // runnable and queued (or on the wake list) become true together under the target's lock,
+            // which the invariant check holds: it never sees a runnable task that is nowhere
             if (target == fromCpu) {
-                RunQueue rq = rqs[target];
                 synchronized (rq) {
+                    t.state = Task.State.RUNNABLE;
                     placeWoken(rq, t);
                     rq.enqueue(t);
                     wakeupsLocal.incrementAndGet();
                     return shouldPreempt(rq, t) ? WakeResult.WOKEN_PREEMPT_LOCAL : WakeResult.WOKEN;
                 }
             }
-            t.onWakeList = true;
-            t.queuedOn = target;
-            if (!rqs[target].wakeList.offer(t)) {
-                throw new SchedulerInvariantException("wake list of CPU " + target + " overflowed");
+            synchronized (rq) {
+                t.state = Task.State.RUNNABLE;
+                t.onWakeList = true;
+                t.queuedOn = target;
+                if (!rq.wakeList.offer(t)) {
+                    throw new SchedulerInvariantException("wake list of CPU " + target + " overflowed");
+                }
             }
             wakeupsRemote.incrementAndGet();
             remote = target;
