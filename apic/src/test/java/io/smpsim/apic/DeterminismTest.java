@@ -63,11 +63,15 @@ class DeterminismTest {
     record Outcome(long hash, long events, List<String> cpus, long[] order, long counter, long storms) {}
 
     static Outcome run(long seed) {
+        return run(seed, new DeterministicExecutor(seed, 20, 700, 5_000));
+    }
+
+    static Outcome run(long seed, DeterministicExecutor executor) {
         EventHash hash = new EventHash(4);
         TracePipeline pipeline = new TracePipeline(4, 1 << 14, List.of(hash));
         ApicSim s = new ApicSim(PROGRAM, 4, pipeline);
         s.bus.routeStorm(new int[] {1, 3}, 0x60, 2e7, 2e9, seed);
-        new DeterministicExecutor(seed, 20, 700, 5_000).run(s.machine, new RunLimits(20_000_000, 0));
+        executor.run(s.machine, new RunLimits(20_000_000, 0));
         pipeline.close();
         List<String> cpus = new ArrayList<>();
         for (var c : s.machine.cpus()) {
@@ -98,6 +102,30 @@ class DeterminismTest {
         assertEquals(a.storms(), b.storms());
         assertNotEquals(a.hash(), c.hash(), "another seed: another event stream");
         assertTrue(!Arrays.equals(a.order(), c.order()), "another seed: another interleaving");
+    }
+
+    /** How many log slots the first core to take one took before any other did. */
+    static int firstRun(long[] order) {
+        int n = 1;
+        while (n < order.length && order[n] == order[0]) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void pctPrioritiesAreReproducibleAndLetOneCoreRaceAhead() {
+        Outcome a = run(21, new DeterministicExecutor(21, 20, 700, 5_000, 64));
+        Outcome b = run(21, new DeterministicExecutor(21, 20, 700, 5_000, 64));
+        Outcome uniform = run(21);
+        assertEquals(a.cpus(), b.cpus(), "same seed: same final state");
+        assertEquals(a.hash(), b.hash(), "same seed: same event stream");
+        assertNotEquals(a.hash(), uniform.hash(), "priorities give another schedule than uniform draws");
+        // the highest-priority core runs to the edge of the skew window before another gets a turn
+        // (about 40 iterations of the loop in 5,000 cycles); uniform draws switch cores every few
+        int pct = firstRun(a.order());
+        int uni = firstRun(uniform.order());
+        assertTrue(pct >= 20 && pct > 2 * uni, "the first core's head start: pct " + pct + ", uniform " + uni);
     }
 
     @Test

@@ -9,26 +9,45 @@ import java.util.SplittableRandom;
  * follows the same rules as the threaded executor: a running core stays within the skew window of
  * the slowest running core, halted cores follow the slowest running core, and when every core is
  * halted time jumps to the earliest timer deadline.
+ *
+ * <p>With PCT-style priorities (after Burckhardt et al.'s probabilistic concurrency testing) the
+ * core to run is not drawn uniformly: each core gets a seeded priority, the eligible core with the
+ * highest runs, and at seeded change points (on average one step in {@code changeEvery}) the running
+ * core drops below every other. One core then races ahead to the edge of the skew window while the
+ * others stand still, the schedule shape that uniform draws almost never produce and that exposes
+ * windows a few instructions wide on one CPU against a long path on another.
  */
 public final class DeterministicExecutor implements Executor {
     private final long seed;
     private final long minQuantum;
     private final long maxQuantum;
     private final long window;
+    /** 0: uniform choice; else the mean number of steps between PCT priority change points. */
+    private final int changeEvery;
 
     public DeterministicExecutor(long seed) {
         this(seed, 50, 2_000, DEFAULT_SKEW_WINDOW);
     }
 
+    /** PCT-style priorities with a change point every 256 steps on average. */
+    public static DeterministicExecutor pct(long seed) {
+        return new DeterministicExecutor(seed, 50, 2_000, DEFAULT_SKEW_WINDOW, 256);
+    }
+
     /** Quanta are drawn uniformly from [minQuantum, maxQuantum] cycles. */
     public DeterministicExecutor(long seed, long minQuantum, long maxQuantum, long window) {
-        if (minQuantum < 1 || maxQuantum < minQuantum || window < 1) {
-            throw new IllegalArgumentException("need 1 <= minQuantum <= maxQuantum and window >= 1");
+        this(seed, minQuantum, maxQuantum, window, 0);
+    }
+
+    public DeterministicExecutor(long seed, long minQuantum, long maxQuantum, long window, int changeEvery) {
+        if (minQuantum < 1 || maxQuantum < minQuantum || window < 1 || changeEvery < 0) {
+            throw new IllegalArgumentException("need 1 <= minQuantum <= maxQuantum, window >= 1, changeEvery >= 0");
         }
         this.seed = seed;
         this.minQuantum = minQuantum;
         this.maxQuantum = maxQuantum;
         this.window = window;
+        this.changeEvery = changeEvery;
     }
 
     public long seed() {
@@ -41,6 +60,18 @@ public final class DeterministicExecutor implements Executor {
         int n = m.cores();
         Cpu[] cpus = m.cpus().toArray(Cpu[]::new);
         int[] eligible = new int[n];
+        // PCT: distinct priorities, a seeded permutation; a demoted core goes below every other
+        int[] priority = new int[n];
+        for (int i = 0; i < n; i++) {
+            priority[i] = i;
+        }
+        for (int i = n - 1; i > 0 && changeEvery > 0; i--) { // the uniform mode draws nothing here
+            int j = rnd.nextInt(i + 1);
+            int t = priority[i];
+            priority[i] = priority[j];
+            priority[j] = t;
+        }
+        int lowest = 0;
         long startRetired = m.retired();
         long t0 = System.nanoTime();
         RunResult.Outcome outcome;
@@ -86,7 +117,21 @@ public final class DeterministicExecutor implements Executor {
                     eligible[count++] = i;
                 }
             }
-            Cpu c = cpus[eligible[rnd.nextInt(count)]];
+            int pick;
+            if (changeEvery == 0) {
+                pick = eligible[rnd.nextInt(count)];
+            } else {
+                pick = eligible[0];
+                for (int k = 1; k < count; k++) {
+                    if (priority[eligible[k]] > priority[pick]) {
+                        pick = eligible[k];
+                    }
+                }
+                if (rnd.nextInt(changeEvery) == 0) {
+                    priority[pick] = --lowest; // a change point: the running core drops below all
+                }
+            }
+            Cpu c = cpus[pick];
             long quantum = minQuantum + rnd.nextLong(maxQuantum - minQuantum + 1);
             long minOther = Long.MAX_VALUE;
             for (Cpu o : cpus) {

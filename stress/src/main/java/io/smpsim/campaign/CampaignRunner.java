@@ -128,7 +128,7 @@ public final class CampaignRunner {
         List<Reproducer> reps = new ArrayList<>();
         for (Violation v : r.violations()) {
             // a stopped campaign does not spend more time searching; the violation itself is kept
-            reps.add(stopped && r.config().executor() != io.smpsim.machine.ExecutorKind.deterministic ? null
+            reps.add(stopped && !r.config().executor().deterministic() ? null
                 : Reproducer.of(r, v, options.reproSeconds));
         }
         return ReportJson.run(run, r, monitor.timeline(), reps);

@@ -49,8 +49,8 @@ public final class LoadOptions {
     long seed;
 
     @Option(names = "--executor", paramLabel = "KIND", defaultValue = "threaded",
-        description = "threaded (one host thread per CPU) or deterministic (one thread, exact replay); "
-            + "default: ${DEFAULT-VALUE}")
+        description = "threaded (one host thread per CPU), deterministic (one thread, seeded uniform interleaving, "
+            + "exact replay) or pct (deterministic with PCT-style core priorities); default: ${DEFAULT-VALUE}")
     ExecutorKind executor;
 
     @Option(names = "--irq-rate", paramLabel = "HZ", defaultValue = "100000",

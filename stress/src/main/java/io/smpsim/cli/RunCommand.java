@@ -65,7 +65,8 @@ public final class RunCommand implements Callable<Integer> {
     String costs;
 
     @Option(names = "--executor", paramLabel = "KIND", defaultValue = "threaded",
-        description = "threaded (one thread per core) or deterministic (one thread, seeded interleaving); "
+        description = "threaded (one thread per core), deterministic (one thread, seeded interleaving) or pct "
+            + "(deterministic with PCT-style core priorities); "
             + "default: ${DEFAULT-VALUE}")
     ExecutorKind executor;
 

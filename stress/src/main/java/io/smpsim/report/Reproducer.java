@@ -27,7 +27,7 @@ public record Reproducer(StressConfig config, String invariant, boolean verified
     /** The reproducer of violation {@code v} of a finished run. */
     public static Reproducer of(StressResult r, Violation v, double searchSeconds) {
         StressConfig c = r.config();
-        if (c.executor() == ExecutorKind.deterministic) {
+        if (c.executor().deterministic()) {
             // the same run, to a little past the violation, with the budget it actually drained at
             long budget = r.drainedAtSyscalls() >= 0 ? Math.max(1, r.drainedAtSyscalls()) : 0;
             StressConfig same = c.withBudget(budget, 0).withMaxCycles(v.cycles() + REPLAY_MARGIN);

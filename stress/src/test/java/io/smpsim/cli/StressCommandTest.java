@@ -156,7 +156,7 @@ class StressCommandTest {
             Map.entry(new String[] {"stress", "--entry", bad.toString(), "--json", dir.resolve("b.json").toString()},
                 "bad.S:2:"),
             Map.entry(new String[] {"stress", "--cores", "0"}, "--cores must be 1..64"),
-            Map.entry(new String[] {"stress", "--executor", "fast"}, "expected one of [threaded, deterministic]"),
+            Map.entry(new String[] {"stress", "--executor", "fast"}, "expected one of [threaded, deterministic, pct]"),
             Map.entry(new String[] {"stress", "--inject", "often"}, "--inject must be a probability"),
             Map.entry(new String[] {"stress", "--seconds", "1", "--syscalls", "5"}, "mutually exclusive"),
             Map.entry(new String[] {"stress", "--shard", "3/2"}, "--shard: index 3 of 2 shards"),

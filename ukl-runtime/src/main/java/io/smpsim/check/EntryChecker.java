@@ -40,6 +40,9 @@ public final class EntryChecker implements TraceSink {
 
         /** Reports a violation on {@code cpu} and stops the run; the core is shut down. */
         void violation(int cpu, String invariant, String message);
+
+        /** {@code cpu} shut down: a triple fault, unless a violation already stopped it. */
+        void shutdown(int cpu);
     }
 
     private final Context ctx;
@@ -77,6 +80,8 @@ public final class EntryChecker implements TraceSink {
             delivered(cpu, rip, a, b);
         } else if (type == TraceEvent.IRET) {
             iret(cpu, a, b);
+        } else if (type == TraceEvent.SHUTDOWN) {
+            ctx.shutdown(cpu);
         }
         next.event(cpu, type, cycles, rip, a, b);
     }

@@ -127,6 +127,14 @@ public final class Kernel {
             report(c, invariant, message);
             c.forceShutdown(invariant + ": " + message);
         }
+
+        @Override
+        public void shutdown(int cpu) {
+            if (violations.isEmpty()) { // every forced shutdown is reported first: this one is the CPU's own
+                Cpu c = machine.cpu(cpu);
+                report(c, "triple-fault", "CPU " + cpu + " shut down: " + c.shutdownReason());
+            }
+        }
     }
 
     /** Kernel code reads %gs: only with this CPU's per-CPU area as GS.base. */

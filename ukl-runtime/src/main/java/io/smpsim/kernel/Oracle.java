@@ -29,7 +29,10 @@ public final class Oracle {
 
         SequentialViolation(io.smpsim.check.Violation v) {
             super("the sequential run (one CPU, no interrupts) broke an invariant: " + v.summary());
-            this.violation = v;
+            // the same violation, saying where it was seen: no SMP run was needed to find it
+            this.violation = new io.smpsim.check.Violation(v.invariant(), v.cpu(), v.rip(), v.where(),
+                "in the oracle's sequential run (one CPU, no interrupts): " + v.message(), v.cycles(), v.cpuStates(),
+                v.lastEvents());
         }
 
         public io.smpsim.check.Violation violation() {

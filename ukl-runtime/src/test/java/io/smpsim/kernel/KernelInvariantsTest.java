@@ -52,6 +52,20 @@ class KernelInvariantsTest {
     }
 
     @Test
+    void aDoubleFaultWithNowhereToGoIsReportedAsATripleFault() throws IOException {
+        // the syscall entry loads an unmapped stack, and #DF has no IST stack of its own: the #PF of the
+        // first push cannot be delivered (#DF), and neither can the #DF: the CPU shuts down
+        Path p = mutant("no-df-ist", "        movq %gs:PCPU_TOP_OF_STACK, %rsp        # the task's kernel stack\n",
+            "        movq $0x1000, %rsp\n");
+        String src = Files.readString(p);
+        Files.writeString(p, src.replace("IDT_ENTRY VEC_DF, asm_exc_double_fault, IST_DF",
+            "IDT_ENTRY VEC_DF, asm_exc_double_fault"));
+        Violation v = runNullCalls(p);
+        assertEquals("triple-fault", v.invariant());
+        assertTrue(v.message().contains("triple fault"), v.message());
+    }
+
+    @Test
     void theShippedVariantRunsClean() {
         Kernel k = Kernel.create(KernelConfig.defaults(2));
         k.spawnProcess("null", Workloads.program(k, "nullcalls"), "_start", 1, 1000, 0, 0);

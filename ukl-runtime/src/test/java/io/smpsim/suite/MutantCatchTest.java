@@ -31,7 +31,7 @@ class MutantCatchTest {
         "mutant-user-mode-cs", "ukl-cpl3");        // the 0xC3 mark taken for a user frame: iretq to CPL 3
 
     /** Enough for every mutant to show itself, and for each correct variant to run two rounds of processes. */
-    private static final long SYSCALL_BUDGET = 80_000;
+    private static final long SYSCALL_BUDGET = 150_000;
 
     static Stream<Arguments> mutants() {
         return KernelSources.shippedMutants().stream().map(Arguments::of);
@@ -58,6 +58,13 @@ class MutantCatchTest {
         // the interleaving is the host's: which invariant breaks first may differ, that one breaks may not
         assertEquals(StressResult.Ending.VIOLATION, r.ending(), mutant + " ran " + r.syscalls() + " system calls clean");
         assertFalse(r.violations().isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("mutants")
+    void everyMutantIsCaughtUnderPctPrioritiesToo(String mutant) {
+        StressResult r = new StressRun(load(mutant, ExecutorKind.pct)).run();
+        assertEquals(StressResult.Ending.VIOLATION, r.ending(), mutant + " ran " + r.syscalls() + " system calls clean");
     }
 
     @ParameterizedTest
