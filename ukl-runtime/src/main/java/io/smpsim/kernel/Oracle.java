@@ -66,7 +66,14 @@ public final class Oracle {
         Program prog = ref.userProgram(name, source, ukl);
         Process p = ukl ? ref.spawnUklProcess(name, prog, entry, threads, arg, 0, 0, false)
             : ref.spawnProcess(name, prog, entry, threads, arg, 0, 0);
-        ref.run(new DeterministicExecutor(0), RunLimits.none());
+        // a generous instruction budget: an entry variant that livelocks must not hang the caller
+        long work = threads * Math.min(Math.max(arg, 1), 1L << 30);
+        long budget = Math.max(500_000_000L, Math.min(work, Long.MAX_VALUE / 100_000) * 100_000);
+        ref.run(new DeterministicExecutor(0), new RunLimits(budget, 0));
+        if (ref.violations().isEmpty() && !p.finished()) {
+            ref.reportViolation(0, "sequential-hang", name + " did not finish within " + budget
+                + " instructions on one CPU without interrupts (a livelock in the entry code?)");
+        }
         if (!ref.violations().isEmpty()) {
             throw new SequentialViolation(ref.violations().get(0));
         }
