@@ -189,7 +189,9 @@ public final class Scheduler {
                         prev.preemptions++;
                     }
                     prev.state = Task.State.RUNNABLE;
-                    rq.enqueue(prev);
+                    if (prev.migrateTo < 0) {
+                        rq.enqueue(prev);
+                    } // else finishSwitch hands it to its new CPU once it is off this one
                 }
                 empty = rq.timeline.isEmpty();
                 if (!empty) {
@@ -254,10 +256,34 @@ public final class Scheduler {
 
     /**
      * After switching away from {@code prev} on {@code cpu} (Linux's finish_task_switch): the
-     * previous task may now run elsewhere. If it was woken while switching out, queue it.
+     * previous task may now run elsewhere. If it was woken while switching out, queue it; if it is
+     * to migrate, hand it to its new CPU. Returns true when prev is dead: the caller reaps it.
      */
-    public void finishSwitch(int cpu, Task prev, long now) {
+    public boolean finishSwitch(int cpu, Task prev, long now) {
         synchronized (prev) {
+            if (prev.state == Task.State.DEAD) {
+                // decided here, under its lock: once it is off this CPU a runnable prev may run (and
+                // exit) elsewhere at once, so "is it dead?" must not be asked after this returns
+                prev.migrateTo = -1;
+                prev.onCpu = false;
+                return true;
+            }
+            int target = prev.migrateTo;
+            if (target >= 0) {
+                prev.migrateTo = -1;
+                if (prev.state == Task.State.RUNNABLE && prev.queuedOn < 0 && !prev.onWakeList) {
+                    synchronized (rqs[target]) { // off this CPU and onto the target's wake list in one step
+                        prev.onCpu = false;
+                        prev.onWakeList = true;
+                        prev.queuedOn = target;
+                        if (!rqs[target].wakeList.offer(prev)) {
+                            throw new SchedulerInvariantException("wake list of CPU " + target + " overflowed");
+                        }
+                    }
+                    kicker.kick(cpu, target);
+                    return false;
+                }
+            }
             RunQueue rq = rqs[cpu];
             synchronized (rq) { // leaving the CPU and joining the queue are one step to the invariant check
                 prev.onCpu = false;
@@ -266,7 +292,37 @@ public final class Scheduler {
                     rq.enqueue(prev);
                 }
             }
+            return false;
         }
+    }
+
+    /**
+     * Forces the task now current on {@code cpu} to move: at its next switch-out it goes to the next
+     * CPU it may run on (as the migration thread moves a task in Linux). The caller makes it switch
+     * out (need_resched). Returns false if the CPU runs its idle task or the task may run nowhere else.
+     */
+    public boolean migrateCurrent(int cpu) {
+        RunQueue rq = rqs[cpu];
+        Task cur;
+        synchronized (rq) {
+            cur = rq.current;
+        }
+        if (cur.isIdle()) {
+            return false;
+        }
+        synchronized (cur) {
+            if (cur.cpu != cpu || !cur.onCpu) {
+                return false; // it moved on meanwhile
+            }
+            for (int k = 1; k < rqs.length; k++) {
+                int target = (cpu + k) % rqs.length;
+                if (cur.allowedOn(target)) {
+                    cur.migrateTo = target;
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The task current on {@code cpu}. */

@@ -22,6 +22,8 @@ public class Task {
     /** The run queue (or wake list) the task is on, or -1. */
     int queuedOn = -1;
     boolean onWakeList;
+    /** Set by a forced migration: at its next switch-out the task goes to this CPU's wake list (-1: none). */
+    int migrateTo = -1;
     /** Position in its run queue's heap, or -1. */
     int heapIndex = -1;
     /** CPUs the task may run on (bit i: CPU i), as sched_setaffinity sets it. */

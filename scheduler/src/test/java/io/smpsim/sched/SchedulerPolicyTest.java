@@ -50,6 +50,43 @@ class SchedulerPolicyTest {
     }
 
     @Test
+    void aForcedMigrationHandsTheTaskToAnotherCpuOnceItIsOffThisOne() {
+        Driver d = new Driver(2);
+        Task t = new Task(1, "t", 0, false);
+        d.s.spawn(t, 0, 0);
+        d.schedule(0);
+        assertEquals(t, d.s.current(0));
+        assertTrue(d.s.migrateCurrent(0));
+        Task next = d.s.pickNext(0, d.now[0] += TICK);
+        assertTrue(next.isIdle(), "the migrating task is not queued here again");
+        assertEquals(List.of(), d.s.checkInvariants(), "still on CPU 0 until its switch finishes");
+        assertEquals(false, d.s.finishSwitch(0, t, d.now[0]));
+        assertEquals(1, d.kicks.size(), "CPU 1 is kicked");
+        assertEquals(List.of(), d.s.checkInvariants());
+        d.s.takeWakeList(1);
+        d.schedule(1);
+        assertEquals(t, d.s.current(1), "it runs on CPU 1 now");
+        assertEquals(1, d.s.taskMigrations());
+    }
+
+    @Test
+    void aDeadTaskIsReportedDeadByTheSwitchThatTookItOff() {
+        Driver d = new Driver(1);
+        Task t = new Task(1, "t", 0, false);
+        d.s.spawn(t, 0, 0);
+        d.schedule(0);
+        d.s.exit(t);
+        d.s.pickNext(0, d.now[0] += TICK);
+        assertTrue(d.s.finishSwitch(0, t, d.now[0]), "the caller must reap it: nothing else will");
+        Task u = new Task(2, "u", 0, false);
+        d.s.spawn(u, 0, 0);
+        d.schedule(0);
+        d.s.yield(0, d.now[0]);
+        d.s.pickNext(0, d.now[0] += TICK);
+        assertEquals(false, d.s.finishSwitch(0, u, d.now[0]), "a live task is not reaped");
+    }
+
+    @Test
     void equalWeightsGetEqualTimeWithinFivePercent() {
         Driver d = new Driver(1);
         List<Task> ts = new ArrayList<>();

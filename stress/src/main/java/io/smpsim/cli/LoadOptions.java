@@ -62,7 +62,7 @@ public final class LoadOptions {
     int hz;
 
     @Option(names = "--inject", paramLabel = "P|off|sweep:Q", defaultValue = "0.015625",
-        description = "events (interrupt, NMI, reschedule IPI) injected at entry-code boundaries: at a fraction P "
+        description = "events (interrupt, NMI, reschedule IPI, forced migration) injected at entry-code boundaries: at a fraction P "
             + "of visits, off, or sweep:Q (each boundary's first Q visits per CPU); default: 1/64")
     String inject;
 
@@ -108,13 +108,13 @@ public final class LoadOptions {
                 if (q < 1) {
                     throw new NumberFormatException();
                 }
-                return StressConfig.Injection.sweep(q, true, true, true);
+                return StressConfig.Injection.sweep(q, true, true, true, true);
             }
             double p = Double.parseDouble(s);
             if (!(p >= 0 && p <= 1)) {
                 throw new NumberFormatException();
             }
-            return new StressConfig.Injection(p, true, true, true, 0);
+            return new StressConfig.Injection(p, true, true, true, true, 0);
         } catch (NumberFormatException e) {
             throw new CommandLine.ParameterException(cmd, "--inject must be a probability 0..1, off, or sweep:Q with "
                 + "Q >= 1, not `" + s + "'");

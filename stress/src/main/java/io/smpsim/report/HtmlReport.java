@@ -203,7 +203,7 @@ public final class HtmlReport {
         for (JsonNode b : boundaries) {
             long taken = b.path("interrupts").asLong() + b.path("nmis").asLong();
             long injected = b.path("injectedInterrupts").asLong() + b.path("injectedNmis").asLong()
-                + b.path("injectedIpis").asLong();
+                + b.path("injectedIpis").asLong() + b.path("injectedMigrations").asLong();
             double f = taken == 0 ? 0 : Math.log1p(taken) / Math.log1p(max);
             String fill = taken == 0 ? "#f0f0f0" : String.format(Locale.ROOT, "rgb(%d,%d,%d)", 255,
                 (int) (230 * (1 - f)), (int) (200 * (1 - f)));
@@ -227,7 +227,7 @@ public final class HtmlReport {
                 .append(esc(b.path("instruction").asText())).append("</code></td><td>").append(b.path("interrupts").asLong())
                 .append("</td><td>").append(b.path("nmis").asLong()).append("</td><td>")
                 .append(b.path("injectedInterrupts").asLong() + b.path("injectedNmis").asLong()
-                    + b.path("injectedIpis").asLong()).append("</td></tr>\n");
+                    + b.path("injectedIpis").asLong() + b.path("injectedMigrations").asLong()).append("</td></tr>\n");
         }
         h.append("</table>\n");
     }

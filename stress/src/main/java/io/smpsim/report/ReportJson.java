@@ -56,6 +56,7 @@ public final class ReportJson {
         inj.put("interrupts", c.inject().interrupts());
         inj.put("nmis", c.inject().nmis());
         inj.put("ipis", c.inject().ipis());
+        inj.put("migrations", c.inject().migrations());
         inj.put("quota", c.inject().quota());
         o.put("maxCycles", c.maxCycles());
         return o;
@@ -67,7 +68,7 @@ public final class ReportJson {
             JsonNode inj = need(o, "inject");
             StressConfig.Injection injection = new StressConfig.Injection(need(inj, "probability").asDouble(),
                 need(inj, "interrupts").asBoolean(), need(inj, "nmis").asBoolean(), need(inj, "ipis").asBoolean(),
-                need(inj, "quota").asInt());
+                need(inj, "migrations").asBoolean(), need(inj, "quota").asInt());
             return new StressConfig(need(o, "variant").asText(), need(o, "cores").asInt(), need(o, "tasks").asInt(),
                 need(o, "threadsPerProcess").asInt(), need(o, "userShare").asDouble(), need(o, "iterations").asLong(),
                 need(o, "syscalls").asLong(), need(o, "seconds").asDouble(), need(o, "seed").asLong(),
@@ -207,6 +208,7 @@ public final class ReportJson {
             o.put("injectedInterrupts", b.injectedInterrupts());
             o.put("injectedNmis", b.injectedNmis());
             o.put("injectedIpis", b.injectedIpis());
+            o.put("injectedMigrations", b.injectedMigrations());
         }
         return a;
     }
@@ -287,7 +289,8 @@ public final class ReportJson {
             }
             for (int i = 0; i < b.size(); i++) {
                 ObjectNode s = (ObjectNode) sum.get(i);
-                for (String f : List.of("interrupts", "nmis", "injectedInterrupts", "injectedNmis", "injectedIpis")) {
+                for (String f : List.of("interrupts", "nmis", "injectedInterrupts", "injectedNmis", "injectedIpis",
+                    "injectedMigrations")) {
                     s.put(f, s.get(f).asLong() + b.get(i).get(f).asLong());
                 }
             }

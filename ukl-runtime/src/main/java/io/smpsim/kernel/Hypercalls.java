@@ -172,15 +172,20 @@ public final class Hypercalls implements HypercallHandler {
                 + Long.toHexString(cpu.reg(Reg.RDI)));
             return;
         }
-        sched.finishSwitch(c, prev, cpu.cycles());
+        boolean dead = sched.finishSwitch(c, prev, cpu.cycles());
         KTask cur = k.currentTask(c);
+        if (cur == null) { // its struct belongs to no live task: it was reaped while it ran here
+            k.report(cpu, "scheduler", "the task struct 0x" + Long.toHexString(k.pcpuRead(c, Layout.PCPU_CURRENT))
+                + " current on CPU " + c + " is no live task's");
+            return;
+        }
         if (cur.preemptedInKernelOn >= 0) {
             if (cur.preemptedInKernelOn != c) {
                 migratedInKernel.increment(); // resumes inside its system call on another CPU
             }
             cur.preemptedInKernelOn = -1;
         }
-        if (prev.state() == Task.State.DEAD) {
+        if (dead) {
             k.reap(prev);
         }
     }

@@ -481,6 +481,18 @@ public final class Kernel {
         apics.apic(cpu).acceptFixed(Layout.VEC_RESCHEDULE);
     }
 
+    /**
+     * Moves the task current on {@code cpu} to another CPU at its next switch (it is made to switch
+     * now): how the stress suite forces a migration at a chosen instruction. False if nothing moved.
+     */
+    public boolean requestMigration(int cpu) {
+        if (machine.cores() < 2 || !scheduler.migrateCurrent(cpu)) {
+            return false;
+        }
+        requestReschedule(cpu);
+        return true;
+    }
+
     /** The task whose struct is at {@code struct}, or null. */
     KTask task(long struct) {
         if (struct < Layout.DIRECT_MAP || struct >= Layout.DIRECT_MAP + machine.memory().size()) {

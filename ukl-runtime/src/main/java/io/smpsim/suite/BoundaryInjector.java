@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Steers interrupts, NMIs and IPIs at the instruction boundaries of the entry code, where the
+ * Steers interrupts, NMIs, reschedule IPIs and forced migrations at the instruction boundaries of the entry code, where the
  * races live: a probe on every instruction of the entry text makes an event pending at the
  * boundary before it, either at a seeded random fraction of visits or, in a sweep, at each
  * boundary's first visits. Counts per boundary are kept for the report's coverage. Each CPU draws
@@ -20,7 +20,9 @@ public final class BoundaryInjector implements ProbeHandler {
     public static final int INTERRUPT = 0;
     public static final int NMI = 1;
     public static final int IPI = 2;
-    private static final int KINDS = 3;
+    /** The current task is made to switch out and continue on another CPU (the migration thread's work). */
+    public static final int MIGRATE = 3;
+    private static final int KINDS = 4;
 
     private final ApicBus apics;
     private final Kernel kernel;
@@ -71,6 +73,9 @@ public final class BoundaryInjector implements ProbeHandler {
         if (mode.ipis()) {
             k[m++] = IPI;
         }
+        if (mode.migrations() && cpus > 1) {
+            k[m++] = MIGRATE;
+        }
         this.kinds = Arrays.copyOf(k, m);
         if (mode.enabled()) {
             for (long rip : rips) {
@@ -111,12 +116,17 @@ public final class BoundaryInjector implements ProbeHandler {
             }
             kind = kinds[r.nextInt(kinds.length)];
         }
-        counts[b * KINDS + kind]++;
         switch (kind) {
             case INTERRUPT -> apics.apic(c).acceptFixed(Layout.VEC_DEVICE);
             case NMI -> apics.apic(c).acceptNmi();
-            default -> kernel.requestReschedule(c); // as if another CPU woke a task that preempts this one
+            case IPI -> kernel.requestReschedule(c); // as if another CPU woke a task that preempts this one
+            default -> {
+                if (!kernel.requestMigration(c)) {
+                    return false; // the idle task, or a task pinned here: nothing to move
+                }
+            }
         }
+        counts[b * KINDS + kind]++;
         return true;
     }
 

@@ -16,13 +16,14 @@ import java.util.TreeMap;
 public record Coverage(List<Boundary> boundaries) {
     /** One boundary: the instruction after it, and the counts. */
     public record Boundary(long rip, String symbol, String instruction, String source, long interruptsTaken,
-                           long nmisTaken, long injectedInterrupts, long injectedNmis, long injectedIpis) {
+                           long nmisTaken, long injectedInterrupts, long injectedNmis, long injectedIpis,
+                           long injectedMigrations) {
         public long taken() {
             return interruptsTaken + nmisTaken;
         }
 
         public long injected() {
-            return injectedInterrupts + injectedNmis + injectedIpis;
+            return injectedInterrupts + injectedNmis + injectedIpis + injectedMigrations;
         }
     }
 
@@ -48,7 +49,7 @@ public record Coverage(List<Boundary> boundaries) {
                 : l.getValue() + "+0x" + Long.toHexString(rip - l.getKey());
             out.add(new Boundary(rip, sym, code.text(i), code.where(i), checker.interruptsAt(rip), checker.nmisAt(rip),
                 injector.injectedAt(rip, BoundaryInjector.INTERRUPT), injector.injectedAt(rip, BoundaryInjector.NMI),
-                injector.injectedAt(rip, BoundaryInjector.IPI)));
+                injector.injectedAt(rip, BoundaryInjector.IPI), injector.injectedAt(rip, BoundaryInjector.MIGRATE)));
         }
         return new Coverage(out);
     }

@@ -58,10 +58,14 @@ public record StressConfig(String variant, int cores, int tasks, int threadsPerP
     }
 
     /** Events injected at the instruction boundaries of the entry text (__entry_text_start..end). */
-    public record Injection(double probability, boolean interrupts, boolean nmis, boolean ipis, int quota) {
-        public static final Injection NONE = new Injection(0, false, false, false, 0);
-        /** One visit in 64 of an entry-code boundary gets an interrupt, an NMI or a reschedule IPI. */
-        public static final Injection DEFAULT = new Injection(1.0 / 64, true, true, true, 0);
+    public record Injection(double probability, boolean interrupts, boolean nmis, boolean ipis, boolean migrations,
+                            int quota) {
+        public static final Injection NONE = new Injection(0, false, false, false, false, 0);
+        /**
+         * One visit in 64 of an entry-code boundary gets an interrupt, an NMI, a reschedule IPI or a
+         * forced migration of the current task.
+         */
+        public static final Injection DEFAULT = new Injection(1.0 / 64, true, true, true, true, 0);
 
         public Injection {
             if (probability < 0 || probability > 1) {
@@ -73,12 +77,12 @@ public record StressConfig(String variant, int cores, int tasks, int threadsPerP
         }
 
         /** Every boundary gets an event at each of its first {@code quota} visits (a sweep). */
-        public static Injection sweep(int quota, boolean interrupts, boolean nmis, boolean ipis) {
-            return new Injection(1, interrupts, nmis, ipis, quota);
+        public static Injection sweep(int quota, boolean interrupts, boolean nmis, boolean ipis, boolean migrations) {
+            return new Injection(1, interrupts, nmis, ipis, migrations, quota);
         }
 
         public boolean enabled() {
-            return probability > 0 && (interrupts || nmis || ipis);
+            return probability > 0 && (interrupts || nmis || ipis || migrations);
         }
     }
 

@@ -23,7 +23,8 @@ class EntryBoundarySweepTest {
     enum Kind {
         INTERRUPT(Coverage.Boundary::injectedInterrupts),
         NMI(Coverage.Boundary::injectedNmis),
-        IPI(Coverage.Boundary::injectedIpis);
+        IPI(Coverage.Boundary::injectedIpis),
+        MIGRATE(Coverage.Boundary::injectedMigrations);
 
         final ToLongFunction<Coverage.Boundary> injected;
 
@@ -32,7 +33,7 @@ class EntryBoundarySweepTest {
         }
 
         StressConfig.Injection sweep() {
-            return StressConfig.Injection.sweep(2, this == INTERRUPT, this == NMI, this == IPI);
+            return StressConfig.Injection.sweep(2, this == INTERRUPT, this == NMI, this == IPI, this == MIGRATE);
         }
     }
 
