@@ -22,7 +22,7 @@ public final class LoadOptions {
         Path entry;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "The entry variant (one of):%n")
     VariantChoice choice;
 
     @Option(names = "--cores", paramLabel = "N", defaultValue = "4", description = "simulated CPUs, 1..64 (default: ${DEFAULT-VALUE})")

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code smpsim merge}: the reports of a campaign's shards, combined into one. */
 @Command(name = "merge", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Combines the reports of one campaign's shards (`smpsim stress --shard i/N') into one report.",
+    description = {"Combines the reports of one campaign's shards into one report.",
+        "The shards come from `smpsim stress --shard i/N' (or --shard N in a Kubernetes Indexed Job or Slurm array).",
         "Every seed must appear once; missing seeds are listed and the state is `incomplete'.",
         "Exit status: 0 no violation, 1 a violation in some run, 2 usage error (not one campaign, a seed twice)."})
 public final class MergeCommand implements Callable<Integer> {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code smpsim replay REPORT.json}: runs a reported violation's reproducer again, deterministically. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Re-runs a violation of a report from its reproducer (deterministic executor) and shows it",
-        "again with the state and last events of every CPU.",
+    description = {"Re-runs a reported violation from its reproducer and shows it again.",
+        "The deterministic executor runs the reproducer; the state and last events of every CPU are printed.",
         "Exit status: 1 it reproduced, 0 it did not, 2 usage error (no such report or violation), 3 internal error."})
 public final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "REPORT.json", description = "a report of stress, soak, variants or merge")

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
  * it cleanly with the report written.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"A headless stress run for hours, with watchdogs (soft lockup, hung task, host stall) and the",
-        "report in DIR rewritten every period. Exit status: 0 no violation, 1 a violation, 2 usage, 3 internal."})
+    description = {"A headless stress run for hours, its report in DIR rewritten every period.",
+        "Watchdogs: soft lockup, hung task, host stall. SIGINT/SIGTERM stop it with the report written.",
+        "Exit status: 0 no violation, 1 a violation, 2 usage, 3 internal."})
 public final class SoakCommand implements Callable<Integer> {
     @Mixin
     LoadOptions load;

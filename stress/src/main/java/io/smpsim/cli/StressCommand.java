@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * injected events, every invariant checked and every process compared with its sequential run.
  */
 @Command(name = "stress", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Stress-tests an entry variant under SMP load and checks every invariant (DESIGN 9).",
+    description = {"Stress-tests an entry variant under SMP load, checking every invariant (DESIGN 9).",
         "Exit status: 0 no violation, 1 a violation found (report written), 2 usage error, 3 internal error."})
 public final class StressCommand implements Callable<Integer> {
     @Mixin
@@ -37,7 +37,7 @@ public final class StressCommand implements Callable<Integer> {
         Long syscalls;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "The budget of each run (one of):%n")
     Budget budget;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code smpsim variants}: every shipped variant (or mutant) under the same load, one table. */
 @Command(name = "variants", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Runs every shipped entry variant under the same load and prints one table (syscalls/s, cycles",
-        "per syscall, violations); with --mutants, runs every mutant until the suite catches it or the budget ends.",
+    description = {"Runs every shipped variant (or, with --mutants, every mutant) under the same load.",
+        "One table: syscalls/s, cycles per syscall, violations; with --mutants, each mutant runs until the suite",
+        "catches it or the budget ends, and the table says what caught it, how fast, and the reproducer.",
         "Exit status: 0 every correct variant clean (with --mutants: every mutant caught), 1 otherwise,",
         "2 usage error, 3 internal error."})
 public final class VariantsCommand implements Callable<Integer> {
