@@ -12,9 +12,8 @@ import io.smpsim.report.Reproducer;
 import io.smpsim.suite.StressConfig;
 import io.smpsim.suite.StressResult;
 import io.smpsim.suite.StressRun;
-import io.smpsim.trace.ChromeTraceWriter;
-import io.smpsim.trace.TraceConsumer;
-import io.smpsim.trace.TracePipeline;
+import io.smpsim.kernel.KernelConfig;
+import io.smpsim.trace.TraceFile;
 import io.smpsim.trace.TraceSink;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,15 +83,9 @@ public final class CampaignRunner {
     }
 
     private ObjectNode runOne(String command, Campaign campaign, StressConfig config, Path trace) {
-        ChromeTraceWriter writer = null;
-        TracePipeline pipeline = null;
-        TraceSink sink = TraceSink.NONE;
-        if (trace != null) {
-            writer = new ChromeTraceWriter(trace, 2e9, TRACE_EVENTS_PER_CPU);
-            pipeline = new TracePipeline(config.cores(), 1 << 14, List.<TraceConsumer.Factory>of(writer));
-            sink = pipeline;
-        }
-        StressRun run = new StressRun(config, sink);
+        TraceFile traceFile = trace == null ? null : new TraceFile(trace, config.cores(),
+            KernelConfig.defaults(config.cores()).cyclesPerSecond(), TRACE_EVENTS_PER_CPU);
+        StressRun run = new StressRun(config, traceFile == null ? TraceSink.NONE : traceFile.sink());
         current = run;
         if (stopped) {
             run.stop(stopReason);
@@ -115,14 +108,11 @@ public final class CampaignRunner {
             r = run.run();
         } finally {
             monitor.close();
-            if (pipeline != null) {
-                pipeline.close();
-            }
-            if (writer != null) {
-                writer.complete();
+            if (traceFile != null) {
+                traceFile.close();
             }
         }
-        monitor.sample();
+        monitor.finalSample();
         progress.done(r);
         current = null;
         List<Reproducer> reps = new ArrayList<>();

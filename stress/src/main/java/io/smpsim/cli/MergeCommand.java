@@ -84,10 +84,7 @@ public final class MergeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("smpsim merge: " + missing.size() + " of " + first.count()
                 + " seeds missing: " + missing.subList(0, Math.min(20, missing.size())));
         }
-        ReportOptions where = new ReportOptions();
-        where.json = json;
-        where.html = html;
-        StressCommand.summary(spec.commandLine().getOut(), merged, where);
+        StressCommand.summary(spec.commandLine().getOut(), merged, json, html);
         return merged.path("violations").isEmpty() ? ExitCodes.OK : ExitCodes.VIOLATION;
     }
 }

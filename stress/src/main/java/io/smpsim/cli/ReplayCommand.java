@@ -6,9 +6,8 @@ import io.smpsim.report.ReportJson;
 import io.smpsim.report.Reproducer;
 import io.smpsim.suite.StressResult;
 import io.smpsim.suite.StressRun;
-import io.smpsim.trace.ChromeTraceWriter;
-import io.smpsim.trace.TraceConsumer;
-import io.smpsim.trace.TracePipeline;
+import io.smpsim.kernel.KernelConfig;
+import io.smpsim.trace.TraceFile;
 import io.smpsim.trace.TraceSink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -67,21 +66,15 @@ public final class ReplayCommand implements Callable<Integer> {
             v.path("seed").asLong(), reproducer.config().variant(), reproducer.config().seed(),
             reproducer.verified() ? "" : " (this reproducer was not verified when it was recorded)");
         out.flush();
-        TraceSink sink = TraceSink.NONE;
-        ChromeTraceWriter writer = null;
-        TracePipeline pipeline = null;
-        if (trace != null) {
-            writer = new ChromeTraceWriter(trace, 2e9, 1_000_000);
-            pipeline = new TracePipeline(reproducer.config().cores(), 1 << 14, List.<TraceConsumer.Factory>of(writer));
-            sink = pipeline;
-        }
+        int cores = reproducer.config().cores();
+        TraceFile traceFile = trace == null ? null
+            : new TraceFile(trace, cores, KernelConfig.defaults(cores).cyclesPerSecond(), 1_000_000);
         StressResult r;
         try {
-            r = new StressRun(reproducer.config(), sink).run();
+            r = new StressRun(reproducer.config(), traceFile == null ? TraceSink.NONE : traceFile.sink()).run();
         } finally {
-            if (pipeline != null) {
-                pipeline.close();
-                writer.complete();
+            if (traceFile != null) {
+                traceFile.close();
             }
         }
         for (Violation got : r.violations()) {

@@ -61,14 +61,13 @@ public final class SoakCommand implements Callable<Integer> {
         Files.createDirectories(out);
         StressConfig config = load.config(cmd).withBudget(0, hours * 3600);
         Campaign campaign = new Campaign(config.seed(), 1, 0, 1, ReportJson.config(config.withSeed(0)));
-        CampaignRunner runner = new CampaignRunner(new CampaignRunner.Options(out.resolve("report.json"),
-            out.resolve("report.html"), null, period, period, reproSeconds, Terminal.isTerminal(), cmd.getErr()));
+        Path json = out.resolve("report.json");
+        Path html = out.resolve("report.html");
+        CampaignRunner runner = new CampaignRunner(new CampaignRunner.Options(json, html, null, period, period,
+            reproSeconds, Terminal.isTerminal(), cmd.getErr()));
         Signals.onStop(() -> runner.stop("signal"), cmd.getErr());
         ObjectNode report = runner.run("soak", campaign, List.of(config));
-        ReportOptions where = new ReportOptions();
-        where.json = out.resolve("report.json");
-        where.html = out.resolve("report.html");
-        StressCommand.summary(cmd.getOut(), report, where);
+        StressCommand.summary(cmd.getOut(), report, json, html);
         return report.path("violations").isEmpty() ? ExitCodes.OK : ExitCodes.VIOLATION;
     }
 }

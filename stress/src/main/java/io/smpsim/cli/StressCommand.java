@@ -99,11 +99,12 @@ public final class StressCommand implements Callable<Integer> {
             reports.quiet ? 0 : statusEvery, 0, reproSeconds, Terminal.isTerminal(), err));
         Signals.onStop(() -> runner.stop("signal"), err);
         ObjectNode report = runner.run("stress", campaign, runs);
-        summary(cmd.getOut(), report, reports);
+        summary(cmd.getOut(), report, reports.json, reports.html);
         return report.path("violations").isEmpty() ? ExitCodes.OK : ExitCodes.VIOLATION;
     }
 
-    static void summary(PrintWriter out, JsonNode report, ReportOptions reports) {
+    /** The end-of-run lines: totals, each violation with its reproducer, where the reports are. */
+    static void summary(PrintWriter out, JsonNode report, Path json, Path html) {
         out.printf(Locale.ROOT, "%s %s: %d run(s), %s, %,d system calls (%,d/s), %,d interrupts, %,d context "
                 + "switches, %,d migrations (%,d inside system calls), %,d double faults, %,d processes checked%n",
             report.path("command").asText(), report.path("variant").asText(), report.path("runs").size(),
@@ -120,14 +121,14 @@ public final class StressCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  reproducer: deterministic seed %d%s: smpsim replay %s%n",
                     rep.path("config").path("seed").asLong(), rep.path("verified").asBoolean() ? " (verified)"
                         : " (not verified in " + rep.path("attempts").asInt() + " attempts)",
-                    reports.json == null ? "REPORT.json" : reports.json);
+                    json == null ? "REPORT.json" : json);
             }
         }
         if (report.path("violations").isEmpty()) {
             out.println("no invariant broken");
         }
-        if (reports.json != null) {
-            out.println("report: " + reports.json + (reports.html != null ? ", " + reports.html : ""));
+        if (json != null) {
+            out.println("report: " + json + (html != null ? ", " + html : ""));
         }
         out.flush();
     }

@@ -62,8 +62,26 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /** Takes one sample now (the loop does this each period; a final report may too). */
-    public synchronized void sample() {
+    /** One period: a timeline point, the watchdogs, the listener. */
+    private synchronized void sample() {
+        record();
+        if (watchdogs != null) {
+            watchdogs.check(seconds());
+        }
+        if (listener != null) {
+            listener.accept(this);
+        }
+    }
+
+    /**
+     * The last timeline point, once the run is over (after {@link #close}): no watchdog looks at a
+     * stopped machine and the listener, which reports progress, is not called again.
+     */
+    public synchronized void finalSample() {
+        record();
+    }
+
+    private void record() {
         double t = seconds();
         Kernel k = run.kernel();
         int n = lastBusy.length;
@@ -82,12 +100,6 @@ public final class Monitor implements AutoCloseable {
         timeline.sample(t, util, dt > 0 ? (sys - lastSyscalls) / dt : 0);
         lastSyscalls = sys;
         lastT = t;
-        if (watchdogs != null) {
-            watchdogs.check(t);
-        }
-        if (listener != null) {
-            listener.accept(this);
-        }
     }
 
     public double seconds() {

@@ -197,13 +197,12 @@ public final class HtmlReport {
             .append(Math.max(1, rows) * cell + 10).append("\" role=\"img\">\n");
         long max = 1;
         for (JsonNode b : boundaries) {
-            max = Math.max(max, b.path("interrupts").asLong() + b.path("nmis").asLong());
+            max = Math.max(max, taken(b));
         }
         int i = 0;
         for (JsonNode b : boundaries) {
-            long taken = b.path("interrupts").asLong() + b.path("nmis").asLong();
-            long injected = b.path("injectedInterrupts").asLong() + b.path("injectedNmis").asLong()
-                + b.path("injectedIpis").asLong() + b.path("injectedMigrations").asLong();
+            long taken = taken(b);
+            long injected = injected(b);
             double f = taken == 0 ? 0 : Math.log1p(taken) / Math.log1p(max);
             String fill = taken == 0 ? "#f0f0f0" : String.format(Locale.ROOT, "rgb(%d,%d,%d)", 255,
                 (int) (230 * (1 - f)), (int) (200 * (1 - f)));
@@ -218,18 +217,27 @@ public final class HtmlReport {
             + "instruction); darker: more interrupts and NMIs taken right before it.</p>\n");
         List<JsonNode> top = new ArrayList<>();
         boundaries.forEach(top::add);
-        top.sort((a, b) -> Long.compare(b.path("interrupts").asLong() + b.path("nmis").asLong(),
-            a.path("interrupts").asLong() + a.path("nmis").asLong()));
+        top.sort((a, b) -> Long.compare(taken(b), taken(a)));
         h.append("<table id=\"boundaries\"><tr><th>boundary</th><th>instruction</th><th>interrupts</th><th>NMIs</th>"
             + "<th>injected</th></tr>\n");
         for (JsonNode b : top.subList(0, Math.min(40, top.size()))) {
             h.append("<tr><th>").append(esc(b.path("symbol").asText())).append("</th><td style=\"text-align:left\"><code>")
                 .append(esc(b.path("instruction").asText())).append("</code></td><td>").append(b.path("interrupts").asLong())
-                .append("</td><td>").append(b.path("nmis").asLong()).append("</td><td>")
-                .append(b.path("injectedInterrupts").asLong() + b.path("injectedNmis").asLong()
-                    + b.path("injectedIpis").asLong() + b.path("injectedMigrations").asLong()).append("</td></tr>\n");
+                .append("</td><td>").append(b.path("nmis").asLong()).append("</td><td>").append(injected(b))
+                .append("</td></tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** Interrupts and NMIs taken right before a boundary's instruction. */
+    private static long taken(JsonNode b) {
+        return b.path("interrupts").asLong() + b.path("nmis").asLong();
+    }
+
+    /** Events of every kind injected there. */
+    private static long injected(JsonNode b) {
+        return b.path("injectedInterrupts").asLong() + b.path("injectedNmis").asLong() + b.path("injectedIpis").asLong()
+            + b.path("injectedMigrations").asLong();
     }
 
     private static String shortNumber(long v) {

@@ -289,10 +289,11 @@ public final class ReportJson {
             }
             for (int i = 0; i < b.size(); i++) {
                 ObjectNode s = (ObjectNode) sum.get(i);
-                for (String f : List.of("interrupts", "nmis", "injectedInterrupts", "injectedNmis", "injectedIpis",
-                    "injectedMigrations")) {
-                    s.put(f, s.get(f).asLong() + b.get(i).get(f).asLong());
-                }
+                b.get(i).fields().forEachRemaining(f -> {
+                    if (f.getValue().isIntegralNumber()) { // the counts; address, symbol and text stay
+                        s.put(f.getKey(), s.get(f.getKey()).asLong() + f.getValue().asLong());
+                    }
+                });
             }
         }
         return sum;

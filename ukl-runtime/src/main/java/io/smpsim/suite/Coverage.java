@@ -39,11 +39,8 @@ public record Coverage(List<Boundary> boundaries) {
             }
         }
         List<Boundary> out = new ArrayList<>();
-        for (long rip = checker.entryStart(); rip < checker.entryEnd(); rip++) {
+        for (long rip : injector.boundaries()) { // every instruction of the entry text
             int i = code.indexOf(rip);
-            if (i < 0) {
-                continue;
-            }
             Map.Entry<Long, String> l = labels.floorEntry(rip);
             String sym = l == null ? "?" : rip == l.getKey() ? l.getValue()
                 : l.getValue() + "+0x" + Long.toHexString(rip - l.getKey());
